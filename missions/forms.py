@@ -1,0 +1,30 @@
+from django import forms
+
+from peerwork.forms import ChangesMixin, RevisionFormMixin
+
+from .models import DailyTask, Mission
+
+
+class MissionForm(ChangesMixin, forms.ModelForm):
+    class Meta:
+        model = Mission
+        fields = ["title", "description", "lived_experience", "includes", "excludes", "latitude"]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in ("description", "lived_experience", "includes", "excludes")
+        } | {"latitude": forms.RadioSelect}
+
+
+class MissionEditForm(RevisionFormMixin, MissionForm):
+    pass
+
+
+class TaskForm(ChangesMixin, forms.ModelForm):
+    class Meta:
+        model = DailyTask
+        fields = ["action", "frequency", "minutes_per_week"]
+        widgets = {"minutes_per_week": forms.NumberInput(attrs={"min": 0, "step": 5})}
+
+
+class TaskEditForm(RevisionFormMixin, TaskForm):
+    pass

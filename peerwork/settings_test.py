@@ -1,0 +1,19 @@
+"""Test settings: the real settings with fast hashing, in-memory e-mail and plain static files."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+
+from .settings import *  # noqa: F403
+from .settings import DATABASES
+
+# One PBKDF2 check takes ~0.3 s here; tests log in many times.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Manifest storage needs collectstatic; the live server of browser tests serves files as they are.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+SECURE_SSL_REDIRECT = False
+DATABASES["default"]["CONN_MAX_AGE"] = 0

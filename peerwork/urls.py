@@ -1,0 +1,49 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from structures import views as structure_views
+from structures.forms import EmailAuthenticationForm
+
+admin.site.site_header = "peerwork"
+
+urlpatterns = [
+    path("", structure_views.home, name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    # Anyone, logged in or not, may choose the language of the interface.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path(
+        "invitations/<str:token>/",
+        structure_views.invitation_detail,
+        name="invitation_accept",
+    ),
+    path("structures/", include("structures.urls")),
+    path("roles/", include("roles.urls")),
+    path("", include("missions.urls")),
+    path("admin/", admin.site.urls),
+]

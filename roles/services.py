@@ -1,0 +1,68 @@
+"""Every write to roles goes through here, with its actor (`by`)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from peerwork.concurrency import update_if_unchanged
+from structures.models import Capacity, Membership
+
+from .models import Role, RoleAssignment
+
+ROLE_FIELDS = (
+    "title",
+    "purpose",
+    "people_served",
+    "working_hours",
+    "supervision",
+    "lived_experience",
+)
+
+
+def _check_title_free(structure, title, exclude_pk=None):
+    clash = Role.objects.filter(structure=structure, title__iexact=title.strip())
+    if exclude_pk:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise ValidationError({"title": _("This structure already has a role with this title.")})
+
+
+@transaction.atomic
+def role_create(*, structure, by, **fields):
+    _check_title_free(structure, fields.get("title", ""))
+    role = Role(structure=structure, updated_by=by, **fields)
+    role.full_clean(validate_constraints=False)
+    role.save()
+    return role
+
+
+@transaction.atomic
+def role_update(*, role, by, revision, **fields):
+    _check_title_free(role.structure, fields.get("title", role.title), exclude_pk=role.pk)
+    return update_if_unchanged(role, revision=revision, by=by, fields=fields)
+
+
+@transaction.atomic
+def role_delete(*, role, by):
+    role.delete()
+
+
+@transaction.atomic
+def role_assign(*, role, peer_worker, by):
+    """Assign a peer worker of the role's structure to the role."""
+    is_peer_worker = (
+        Membership.objects.active()
+        .filter(user=peer_worker, structure_id=role.structure_id, capacity=Capacity.PEER_WORKER)
+        .exists()
+    )
+    if not is_peer_worker:
+        raise ValidationError(_("Only a peer worker of this structure can hold this role."))
+    assignment, _created = RoleAssignment.objects.get_or_create(
+        role=role, peer_worker=peer_worker, defaults={"assigned_by": by}
+    )
+    return assignment
+
+
+@transaction.atomic
+def role_unassign(*, assignment, by):
+    assignment.delete()

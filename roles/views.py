@@ -1,0 +1,111 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from missions.models import Mission
+from peerwork.editing import save_or_render
+from structures.access import get_role_for_user
+
+from .forms import AssignForm, RoleEditForm
+from .models import Role, RoleAssignment
+from .services import role_assign, role_delete, role_unassign, role_update
+
+
+def _sheet_queryset():
+    """Everything the role sheet shows, in a fixed number of queries."""
+    return Role.objects.with_indicators().prefetch_related(
+        Prefetch("missions", queryset=Mission.objects.prefetch_related("tasks")),
+        Prefetch(
+            "assignments",
+            queryset=RoleAssignment.objects.select_related("peer_worker").order_by(
+                "peer_worker__full_name", "peer_worker__email"
+            ),
+        ),
+    )
+
+
+def role_detail(request, role_id):
+    role, access = get_role_for_user(request.user, role_id, _sheet_queryset())
+    return render(request, "roles/detail.html", {"role": role, "access": access})
+
+
+def role_edit(request, role_id):
+    role, access = get_role_for_user(request.user, role_id)
+    access.require_edit()
+    form = RoleEditForm(request.POST or None, instance=role)
+    return save_or_render(
+        request,
+        form=form,
+        save=lambda **fields: role_update(
+            role=role, by=request.user, revision=form.cleaned_data["revision"], **fields
+        ),
+        success_url=role.get_absolute_url(),
+        success_message=_("The role sheet was saved."),
+        template="roles/role_form.html",
+        context={"structure": role.structure, "role": role, "cancel_url": role.get_absolute_url()},
+    )
+
+
+def role_delete_view(request, role_id):
+    role, access = get_role_for_user(request.user, role_id)
+    access.require_edit()
+    if request.method == "POST":
+        role_delete(role=role, by=request.user)
+        messages.success(request, _("The role “%(title)s” was deleted.") % {"title": role.title})
+        return redirect(role.structure)
+    return render(
+        request,
+        "confirm_delete.html",
+        {
+            "object": role,
+            "question": _("Delete the role “%(title)s” with all its missions and tasks?")
+            % {"title": role.title},
+            "cancel_url": role.get_absolute_url(),
+            "structure": role.structure,
+            "role": role,
+        },
+    )
+
+
+def role_people(request, role_id):
+    """Who holds the role; managers assign and unassign peer workers here."""
+    role, access = get_role_for_user(request.user, role_id)
+    assignments = role.assignments.select_related("peer_worker").order_by("peer_worker__full_name")
+    form = AssignForm(request.POST or None, role=role) if access.can_edit else None
+    if request.method == "POST":
+        access.require_edit()
+        if form.is_valid():
+            try:
+                role_assign(
+                    role=role, peer_worker=form.cleaned_data["peer_worker"], by=request.user
+                )
+            except ValidationError as error:
+                form.add_error("peer_worker", error)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s now holds this role.") % {"name": form.cleaned_data["peer_worker"]},
+                )
+                return redirect("roles:people", role_id=role.pk)
+    return render(
+        request,
+        "roles/people.html",
+        {"role": role, "access": access, "assignments": assignments, "form": form},
+    )
+
+
+@require_POST
+def role_unassign_view(request, role_id, assignment_id):
+    role, access = get_role_for_user(request.user, role_id)
+    access.require_edit()
+    assignment = get_object_or_404(
+        RoleAssignment.objects.select_related("peer_worker"), pk=assignment_id, role=role
+    )
+    role_unassign(assignment=assignment, by=request.user)
+    messages.success(
+        request, _("%(name)s no longer holds this role.") % {"name": assignment.peer_worker}
+    )
+    return redirect("roles:people", role_id=role.pk)

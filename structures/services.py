@@ -1,0 +1,93 @@
+"""Writes about structures and people: invitations and memberships, with their actor (`by`)."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .models import Invitation, Membership
+
+
+@transaction.atomic
+def invitation_send(*, structure, email, capacity, full_name="", by, base_url, language):
+    """Invite a colleague by e-mail. Returns the invitation; the link is only in the e-mail."""
+    email = email.strip().lower()
+    if Membership.objects.active().filter(structure=structure, user__email__iexact=email).exists():
+        raise ValidationError({"email": _("This person is already a member of the structure.")})
+    # A new invitation replaces any pending one for the same address.
+    Invitation.objects.pending().filter(structure=structure, email__iexact=email).update(
+        expires_at=timezone.now()
+    )
+    now = timezone.now()
+    invitation = Invitation(
+        structure=structure,
+        email=email,
+        full_name=full_name,
+        capacity=capacity,
+        invited_by=by,
+        created_at=now,
+        expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    token = invitation.set_new_token()
+    invitation.save()
+    link = base_url + reverse("invitation_accept", kwargs={"token": token})
+    with translation.override(language):
+        context = {"invitation": invitation, "link": link, "inviter": by}
+        send_mail(
+            subject=_("You are invited to join %(structure)s on peerwork")
+            % {"structure": structure.name},
+            message=render_to_string("structures/email/invitation.txt", context),
+            from_email=None,
+            recipient_list=[email],
+        )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation, user=None, full_name="", password=None):
+    """Join the structure. Creates the account when the person has none yet."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_usable:
+        raise ValidationError(_("This invitation link has expired or was already used."))
+    User = get_user_model()
+    if user is None:
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise ValidationError(_("An account already exists for this address: log in first."))
+        user = User.objects.create_user(
+            invitation.email,
+            password,
+            full_name=full_name or invitation.full_name,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+        )
+    elif user.email.lower() != invitation.email.lower():
+        raise ValidationError(_("This invitation was sent to another e-mail address."))
+    Membership.objects.update_or_create(
+        user=user,
+        structure=invitation.structure,
+        defaults={"capacity": invitation.capacity, "is_active": True},
+        create_defaults={"capacity": invitation.capacity, "joined_at": timezone.now()},
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return user
+
+
+@transaction.atomic
+def membership_deactivate(*, membership, by):
+    """End a person's access to the structure; their past work stays readable."""
+    from roles.models import RoleAssignment
+
+    if membership.user_id == by.pk:
+        raise ValidationError(_("You cannot remove yourself from the structure."))
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    RoleAssignment.objects.filter(
+        peer_worker_id=membership.user_id, role__structure_id=membership.structure_id
+    ).delete()
