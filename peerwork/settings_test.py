@@ -9,7 +9,7 @@ from .settings import DATABASES
 
 # One PBKDF2 check takes ~0.3 s here; tests log in many times.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 # Manifest storage needs collectstatic; the live server of browser tests serves files as they are.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -17,3 +17,6 @@ STORAGES = {
 }
 SECURE_SSL_REDIRECT = False
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# No collectstatic in tests: WhiteNoise finds files through the finders, as under DEBUG.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

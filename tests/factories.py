@@ -1,0 +1,140 @@
+"""Factories with traits for the usual set-ups.
+
+StructureFactory(with_manager=True)        a structure with one manager
+RoleFactory(with_missions=3)               a role with 3 missions of 2 tasks each
+UserFactory(password="…")                  a person (fast hasher in test settings)
+"""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from missions.models import DailyTask, Frequency, Latitude, Mission
+from roles.models import Role, RoleAssignment
+from structures.models import Capacity, FacilitatorSupport, Membership, Structure, User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Faker("name", locale="fr_FR")
+    password = factory.PostGenerationMethodCall("set_password", "password")
+
+    class Params:
+        platform_admin = factory.Trait(is_staff=True, is_superuser=True)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class StructureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Structure
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Structure {n}")
+    slug = factory.Sequence(lambda n: f"structure-{n}")
+    kind = Structure.Kind.CAARUD
+    city = "Lyon"
+
+    @factory.post_generation
+    def with_manager(obj, create, extracted, **kwargs):  # noqa: N805
+        if create and extracted:
+            MembershipFactory(structure=obj, capacity=Capacity.MANAGER)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    structure = factory.SubFactory(StructureFactory)
+    capacity = Capacity.PEER_WORKER
+
+    class Params:
+        manager = factory.Trait(capacity=Capacity.MANAGER)
+
+
+class FacilitatorSupportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FacilitatorSupport
+
+    facilitator = factory.SubFactory(UserFactory)
+    structure = factory.SubFactory(StructureFactory)
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    end_date = None
+
+    class Params:
+        ended = factory.Trait(
+            start_date=factory.LazyFunction(
+                lambda: timezone.localdate() - datetime.timedelta(days=400)
+            ),
+            end_date=factory.LazyFunction(
+                lambda: timezone.localdate() - datetime.timedelta(days=1)
+            ),
+        )
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Role
+        skip_postgeneration_save = True
+
+    structure = factory.SubFactory(StructureFactory)
+    title = factory.Sequence(lambda n: f"Travailleur·se pair·e {n}")
+    purpose = "Faire le lien entre les personnes accompagnées et l'équipe."
+    people_served = "Personnes sans domicile"
+    working_hours = "24 h par semaine"
+    supervision = "Analyse de la pratique une fois par mois"
+    lived_experience = "Expérience de la rue"
+
+    @factory.post_generation
+    def with_missions(obj, create, extracted, **kwargs):  # noqa: N805
+        """`with_missions=N`: N missions of 2 tasks each, the first drawing on lived experience."""
+        if create and extracted:
+            for index in range(extracted):
+                mission = MissionFactory(
+                    role=obj,
+                    position=index,
+                    lived_experience="Mon vécu aide à créer la confiance." if index == 0 else "",
+                )
+                DailyTaskFactory.create_batch(2, mission=mission)
+
+
+class RoleAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoleAssignment
+
+    role = factory.SubFactory(RoleFactory)
+    peer_worker = factory.SubFactory(UserFactory)
+
+
+class MissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mission
+
+    role = factory.SubFactory(RoleFactory)
+    title = factory.Sequence(lambda n: f"Mission {n}")
+    description = "Rencontrer les personnes là où elles sont."
+    lived_experience = "Mon expérience de la rue m'aide à aller vers les gens."
+    includes = "Les maraudes du soir"
+    excludes = "La distribution des repas"
+    latitude = Latitude.IN_PAIR
+    position = factory.Sequence(lambda n: n)
+
+
+class DailyTaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DailyTask
+
+    mission = factory.SubFactory(MissionFactory)
+    action = factory.Sequence(lambda n: f"Tâche concrète {n}")
+    frequency = Frequency.WEEKLY
+    minutes_per_week = 60
+    position = factory.Sequence(lambda n: n)
