@@ -28,7 +28,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         platform_admin = factory.Trait(is_staff=True, is_superuser=True)
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+    def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 
@@ -44,7 +44,7 @@ class StructureFactory(factory.django.DjangoModelFactory):
     city = "Lyon"
 
     @factory.post_generation
-    def with_manager(obj, create, extracted, **kwargs):  # noqa: N805
+    def with_manager(obj, create, extracted, **kwargs):
         if create and extracted:
             MembershipFactory(structure=obj, capacity=Capacity.MANAGER)
 
@@ -95,7 +95,7 @@ class RoleFactory(factory.django.DjangoModelFactory):
     lived_experience = "Expérience de la rue"
 
     @factory.post_generation
-    def with_missions(obj, create, extracted, **kwargs):  # noqa: N805
+    def with_missions(obj, create, extracted, **kwargs):
         """`with_missions=N`: N missions of 2 tasks each, the first drawing on lived experience."""
         if create and extracted:
             for index in range(extracted):
