@@ -237,7 +237,11 @@ STRUCTURES = [
                     ),
                     "latitude": Latitude.IN_PAIR,
                     "tasks": [
-                        ("Faire visiter les lieux à une personne qui arrive", Frequency.WEEKLY, 90),
+                        (
+                            "Faire visiter les lieux à une personne qui arrive",
+                            Frequency.WEEKLY,
+                            120,
+                        ),
                         (
                             "Prendre un café avec la personne pendant sa première semaine",
                             Frequency.WEEKLY,
@@ -264,7 +268,7 @@ STRUCTURES = [
                     ),
                     "latitude": Latitude.AUTONOMOUS,
                     "tasks": [
-                        ("Co-animer le groupe de parole du jeudi", Frequency.WEEKLY, 120),
+                        ("Co-animer le groupe de parole du jeudi", Frequency.WEEKLY, 150),
                         (
                             "Préparer avec les personnes les questions pour le CVS",
                             Frequency.MONTHLY,
@@ -301,7 +305,7 @@ STRUCTURES = [
                         (
                             "Accompagner une personne à une visite de logement",
                             Frequency.WEEKLY,
-                            120,
+                            180,
                         ),
                         (
                             "Aider à l'installation : courses, compteurs, premiers papiers",
@@ -318,7 +322,7 @@ STRUCTURES = [
                     "excludes": "Les permanences de nuit et le remplacement des veilleur·ses.",
                     "latitude": Latitude.IN_PAIR,
                     "tasks": [
-                        ("Participer à la réunion d'équipe du mardi", Frequency.WEEKLY, 90),
+                        ("Participer à la réunion d'équipe du mardi", Frequency.WEEKLY, 120),
                         (
                             "Noter les informations utiles dans le cahier de liaison",
                             Frequency.SEVERAL_A_WEEK,

@@ -1,0 +1,56 @@
+"""Each page costs a fixed number of queries, whatever the size of the data (no N+1)."""
+
+import pytest
+
+from .factories import DailyTaskFactory, MissionFactory, RoleAssignmentFactory, RoleFactory
+
+
+def _grow_sheet(role, missions, tasks_per_mission):
+    for index in range(missions):
+        mission = MissionFactory(role=role, lived_experience="vécu" if index % 2 else "")
+        DailyTaskFactory.create_batch(tasks_per_mission, mission=mission)
+
+
+# Session + user + the request's savepoint pair (ATOMIC_REQUESTS), then the page's own queries:
+# role sheet = role with access and indicators, missions, tasks, assignments with people;
+# structure page = structure with access, roles with indicators, assignments, members, supports,
+# pending invitations; home = visible structures, my roles.
+ROLE_SHEET_QUERIES = 8
+STRUCTURE_PAGE_QUERIES = 10
+HOME_QUERIES = 6
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_role_sheet_query_count_does_not_grow(client, world, django_assert_num_queries, size):
+    _grow_sheet(world.role, missions=2 * size, tasks_per_mission=3)
+    RoleAssignmentFactory.create_batch(size, role=world.role)
+    client.force_login(world.manager)
+    with django_assert_num_queries(ROLE_SHEET_QUERIES):
+        response = client.get(world.role.get_absolute_url())
+    assert response.status_code == 200
+    assert response.content.decode().count('class="mission card') == world.role.missions.count()
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_structure_page_query_count_does_not_grow(client, world, django_assert_num_queries, size):
+    for _ in range(size):
+        role = RoleFactory(structure=world.structure)
+        _grow_sheet(role, missions=2, tasks_per_mission=2)
+        RoleAssignmentFactory(role=role)
+    client.force_login(world.manager)
+    with django_assert_num_queries(STRUCTURE_PAGE_QUERIES):
+        response = client.get(world.structure.get_absolute_url())
+    assert response.status_code == 200
+    assert response.content.decode().count('class="card mb-3"') == world.structure.roles.count()
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_home_query_count_does_not_grow(client, world, django_assert_num_queries, size):
+    for _ in range(size):
+        RoleAssignmentFactory(
+            role=RoleFactory(structure=world.structure), peer_worker=world.peer_worker
+        )
+    client.force_login(world.peer_worker)
+    with django_assert_num_queries(HOME_QUERIES):
+        response = client.get("/")
+    assert response.status_code == 200
