@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: run test install install-dev assets messages lint format bench clean
+.PHONY: run test install install-dev assets messages lint format clean
 
 $(VENV)/bin/uv:
 	@test -n "$(PYTHON)" || { echo "peerwork needs Python >= 3.12 (pyenv install 3.13, or your system's python3.12)." >&2; exit 1; }
@@ -37,8 +37,10 @@ $(ASSETS):
 assets: $(ASSETS)
 
 messages: $(VENV)/.prod
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=.assets -v 0
+	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv --ignore=.assets -v 0
 
+# The embedded set-up: DEBUG on, SQLite file, e-mails printed in the terminal.
+run: export DEBUG = true
 run: install assets messages
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py seed_demo
