@@ -1,0 +1,426 @@
+"""The permission matrix: every URL of the app, for every kind of person.
+
+Each row of URLS is one request (URL name, its kwargs, the method, the POST data) with the kind
+of page it is; EXPECTED says, per kind, what each person of the `world` fixture gets:
+
+- anonymous: a redirect to the login page, everywhere;
+- outsiders (manager of another structure, facilitator whose support ended, platform admin):
+  404, the structure's existence is not revealed;
+- readers (the peer workers of the structure, its current facilitator): the read pages, and 403
+  on every write;
+- the manager: everything.
+
+A POST that is refused must change nothing: the data sent is valid (the manager's same POST does
+change things), and the state of the world is compared before and after.
+
+`test_every_url_is_in_the_matrix` fails when a new URL has no row here.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ObjectDoesNotExist
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from missions.models import DailyTask, Frequency, Latitude, Mission
+from roles.models import Role, RoleAssignment
+from structures.models import Capacity, Invitation, Membership
+
+# What a person gets. OK: 200 on GET, a 302 redirect (not to login) on POST.
+LOGIN, OK = "login", "ok"
+
+ACTORS = [
+    "anonymous",
+    "manager",
+    "peer_worker",
+    "other_peer_worker",
+    "facilitator",
+    "other_manager",
+    "other_facilitator",
+    "admin",
+]
+
+_OUTSIDERS = {"other_manager": 404, "other_facilitator": 404, "admin": 404}
+EXPECTED = {
+    "home": {"anonymous": LOGIN} | {actor: OK for actor in ACTORS[1:]},
+    "read": {
+        "anonymous": LOGIN,
+        "manager": OK,
+        "peer_worker": OK,
+        "other_peer_worker": OK,
+        "facilitator": OK,
+        **_OUTSIDERS,
+    },
+    "write": {
+        "anonymous": LOGIN,
+        "manager": OK,
+        "peer_worker": 403,
+        "other_peer_worker": 403,
+        "facilitator": 403,
+        **_OUTSIDERS,
+    },
+}
+
+
+# --- what each URL needs from the world ----------------------------------------------------
+
+
+def _structure(w):
+    return {"slug": w.structure.slug}
+
+
+def _role(w):
+    return {"role_id": w.role.pk}
+
+
+def _mission(w):
+    return {"mission_id": w.mission.pk}
+
+
+def _task(w):
+    return {"task_id": w.task.pk}
+
+
+def _assignment(w):
+    return {"role_id": w.role.pk, "assignment_id": w.role.assignments.get().pk}
+
+
+def _membership(w):
+    membership = Membership.objects.get(structure=w.structure, user=w.other_peer_worker)
+    return {"slug": w.structure.slug, "membership_id": membership.pk}
+
+
+def _role_data(w):
+    return {
+        "title": "Médiateur·rice de santé pair·e",
+        "purpose": "Rapprocher les personnes du soin.",
+        "people_served": "Personnes qui consomment des produits",
+        "working_hours": "17 h 30 par semaine",
+        "supervision": "Supervision tous les quinze jours",
+        "lived_experience": "Expérience des consommations",
+    }
+
+
+def _role_edit_data(w):
+    return _role_data(w) | {"title": "Un nouveau titre", "revision": w.role.revision}
+
+
+def _mission_data(w):
+    return {
+        "title": "Rencontrer les personnes dans la rue",
+        "description": "Aller à la rencontre des personnes.",
+        "lived_experience": "Je connais la rue.",
+        "includes": "Les tournées du matin",
+        "excludes": "Le ménage",
+        "latitude": Latitude.AUTONOMOUS,
+    }
+
+
+def _mission_edit_data(w):
+    return _mission_data(w) | {"title": "Un nouveau titre", "revision": w.mission.revision}
+
+
+def _task_data(w):
+    return {"action": "Tenir la permanence", "frequency": Frequency.DAILY, "minutes_per_week": 120}
+
+
+def _task_edit_data(w):
+    return _task_data(w) | {"action": "Une nouvelle action", "revision": w.task.revision}
+
+
+def _down(w):
+    return {"direction": "down"}
+
+
+def _assign_data(w):
+    return {"peer_worker": w.other_peer_worker.pk}
+
+
+def _invite_data(w):
+    return {
+        "email": "nouvelle@example.org",
+        "full_name": "Nouvelle Personne",
+        "capacity": Capacity.PEER_WORKER,
+    }
+
+
+def _nothing(w):
+    return {}
+
+
+@dataclass(frozen=True)
+class Url:
+    name: str
+    kind: str  # a key of EXPECTED
+    method: str = "get"
+    kwargs: Callable = field(default=_nothing)
+    data: Callable = field(default=_nothing)
+
+    def __str__(self):
+        return f"{self.name}[{self.method.upper()}]"
+
+
+URLS = [
+    Url("home", "home"),
+    # structures
+    Url("structures:detail", "read", kwargs=_structure),
+    Url("structures:role_new", "write", kwargs=_structure),
+    Url("structures:role_new", "write", "post", _structure, _role_data),
+    Url("structures:member_invite", "write", kwargs=_structure),
+    Url("structures:member_invite", "write", "post", _structure, _invite_data),
+    Url("structures:member_deactivate", "write", "post", _membership),
+    # roles
+    Url("roles:detail", "read", kwargs=_role),
+    Url("roles:edit", "write", kwargs=_role),
+    Url("roles:edit", "write", "post", _role, _role_edit_data),
+    Url("roles:delete", "write", kwargs=_role),
+    Url("roles:delete", "write", "post", _role),
+    Url("roles:people", "read", kwargs=_role),
+    Url("roles:people", "write", "post", _role, _assign_data),
+    Url("roles:unassign", "write", "post", _assignment),
+    # missions
+    Url("missions:mission_new", "write", kwargs=_role),
+    Url("missions:mission_new", "write", "post", _role, _mission_data),
+    Url("missions:mission_edit", "write", kwargs=_mission),
+    Url("missions:mission_edit", "write", "post", _mission, _mission_edit_data),
+    Url("missions:mission_delete", "write", kwargs=_mission),
+    Url("missions:mission_delete", "write", "post", _mission),
+    Url("missions:mission_move", "write", "post", _mission, _down),
+    # tasks
+    Url("missions:task_new", "write", kwargs=_mission),
+    Url("missions:task_new", "write", "post", _mission, _task_data),
+    Url("missions:task_edit", "write", kwargs=_task),
+    Url("missions:task_edit", "write", "post", _task, _task_edit_data),
+    Url("missions:task_delete", "write", kwargs=_task),
+    Url("missions:task_delete", "write", "post", _task),
+    Url("missions:task_move", "write", "post", _task, _down),
+]
+
+# Pages for people who are not logged in (or about logging in): outside the matrix.
+PUBLIC_URL_NAMES = {
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "set_language",
+    "invitation_accept",
+}
+
+
+# --- the state a refused POST must leave alone -----------------------------------------------
+
+
+def _fields(obj, *names):
+    try:
+        obj.refresh_from_db()
+    except ObjectDoesNotExist:
+        return None
+    return tuple(getattr(obj, name) for name in names)
+
+
+def world_state(w):
+    """Everything a write in the matrix could change, read again from the database."""
+    return {
+        "role": _fields(w.role, "title", "purpose", "revision"),
+        "mission": _fields(w.mission, "title", "latitude", "position", "revision"),
+        "task": _fields(w.task, "action", "minutes_per_week", "position", "revision"),
+        "mission order": list(Mission.objects.filter(role_id=w.role.pk).values_list("pk")),
+        "task order": list(DailyTask.objects.filter(mission_id=w.mission.pk).values_list("pk")),
+        "memberships": sorted(
+            Membership.objects.filter(structure=w.structure).values_list(
+                "user_id", "capacity", "is_active"
+            )
+        ),
+        "assignments": sorted(RoleAssignment.objects.values_list("role_id", "peer_worker_id")),
+        "counts": {
+            model.__name__: model.objects.count()
+            for model in (Role, Mission, DailyTask, RoleAssignment, Invitation, Membership)
+        },
+        "mails sent": len(mail.outbox),
+    }
+
+
+def _login(client, world, actor):
+    if actor != "anonymous":
+        client.force_login(getattr(world, actor))
+
+
+def assert_redirects_to_login(response, url):
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={quote(url)}"
+
+
+# --- the matrix ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("url", URLS, ids=str)
+def test_permission_matrix(client, world, url, actor):
+    _login(client, world, actor)
+    path = reverse(url.name, kwargs=url.kwargs(world))
+    before = world_state(world)
+
+    response = getattr(client, url.method)(path, url.data(world))
+
+    expected = EXPECTED[url.kind][actor]
+    if expected == LOGIN:
+        assert_redirects_to_login(response, path)
+    elif expected == OK and url.method == "post":
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert not response["Location"].startswith(reverse("login"))
+    elif expected == OK:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == expected
+
+    if url.method == "post":
+        after = world_state(world)
+        if expected == OK:
+            # The data is valid: the same POST without a permission check would change things.
+            assert after != before
+        else:
+            assert after == before
+            assert mail.outbox == []
+
+
+def test_every_url_is_in_the_matrix():
+    def names(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue
+                namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+                yield from names(pattern.url_patterns, namespace)
+            elif pattern.name:
+                yield prefix + pattern.name
+            else:
+                yield f"<unnamed {prefix}{pattern.pattern}>"
+
+    in_matrix = {url.name for url in URLS}
+    missing = sorted(set(names(get_resolver().url_patterns)) - in_matrix - PUBLIC_URL_NAMES)
+    assert missing == [], "URLs without a row in the permission matrix"
+
+
+def test_the_matrix_names_only_existing_urls(world):
+    for url in URLS:
+        reverse(url.name, kwargs=url.kwargs(world))
+
+
+@pytest.mark.parametrize(
+    "name, kwargs",
+    [
+        ("structures:member_deactivate", _membership),
+        ("roles:unassign", _assignment),
+        ("missions:mission_move", _mission),
+        ("missions:task_move", _task),
+    ],
+)
+def test_actions_refuse_get(client, world, name, kwargs):
+    client.force_login(world.manager)
+    before = world_state(world)
+    assert client.get(reverse(name, kwargs=kwargs(world))).status_code == 405
+    assert world_state(world) == before
+
+
+# --- public pages --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, kwargs",
+    [
+        ("login", {}),
+        ("password_reset", {}),
+        ("password_reset_done", {}),
+        ("password_reset_confirm", {"uidb64": "MQ", "token": "not-a-token"}),
+        ("password_reset_complete", {}),
+    ],
+)
+def test_public_pages_open_to_anonymous(client, db, name, kwargs):
+    assert client.get(reverse(name, kwargs=kwargs)).status_code == 200
+
+
+def test_password_reset_post_works_for_anonymous(client, world):
+    response = client.post(reverse("password_reset"), {"email": world.peer_worker.email})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("password_reset_done")
+    assert len(mail.outbox) == 1
+
+
+def test_bogus_invitation_link_says_so_kindly(client, db):
+    response = client.get(
+        reverse("invitation_accept", kwargs={"token": "bogus"}), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 404
+    assert "Invitation link not valid" in response.content.decode()
+    assert "Ask the person who invited you" in response.content.decode()
+
+
+def test_anonymous_can_choose_the_language(client, db):
+    login = reverse("login")
+    response = client.post(reverse("set_language"), {"language": "en", "next": login})
+    assert response.status_code == 302
+    assert response["Location"] == login
+    assert client.cookies["django_language"].value == "en"
+
+
+# --- access ends with the link -------------------------------------------------------------
+
+
+def test_deactivated_member_loses_access_at_the_next_request(client, world):
+    client.force_login(world.peer_worker)
+    assert client.get(world.role.get_absolute_url()).status_code == 200
+
+    manager = Client()
+    manager.force_login(world.manager)
+    membership = Membership.objects.get(structure=world.structure, user=world.peer_worker)
+    response = manager.post(
+        reverse(
+            "structures:member_deactivate",
+            kwargs={"slug": world.structure.slug, "membership_id": membership.pk},
+        )
+    )
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert not membership.is_active
+
+    assert client.get(world.role.get_absolute_url()).status_code == 404
+    assert client.get(world.structure.get_absolute_url()).status_code == 404
+    assert world.structure.name not in client.get(reverse("home")).content.decode()
+
+
+def test_facilitator_whose_support_ended_gets_404(client, world):
+    client.force_login(world.other_facilitator)
+    assert client.get(world.structure.get_absolute_url()).status_code == 404
+    assert client.get(world.role.get_absolute_url()).status_code == 404
+    # …but still sees the structure they support today.
+    assert client.get(world.other_structure.get_absolute_url()).status_code == 200
+
+
+def test_facilitator_loses_access_when_support_ends(client, world):
+    client.force_login(world.facilitator)
+    assert client.get(world.role.get_absolute_url()).status_code == 200
+    support = world.facilitator.supports.get(structure=world.structure)
+    support.end_date = timezone.localdate()
+    support.save()
+    assert client.get(world.role.get_absolute_url()).status_code == 200  # the last day counts
+    support.end_date = timezone.localdate() - datetime.timedelta(days=1)
+    support.save()
+    assert client.get(world.role.get_absolute_url()).status_code == 404
+
+
+def test_manager_capacity_is_per_structure(client, world):
+    """A manager elsewhere who is a peer worker here reads, but does not write."""
+    Membership.objects.create(
+        user=world.other_manager, structure=world.structure, capacity=Capacity.PEER_WORKER
+    )
+    client.force_login(world.other_manager)
+    assert client.get(world.role.get_absolute_url()).status_code == 200
+    assert client.get(reverse("roles:edit", kwargs=_role(world))).status_code == 403
