@@ -8,7 +8,7 @@ from .models import DailyTask, Mission
 class MissionForm(ChangesMixin, forms.ModelForm):
     class Meta:
         model = Mission
-        fields = ["title", "description", "lived_experience", "includes", "excludes", "latitude"]
+        fields = Mission.EDITABLE_FIELDS
         widgets = {
             name: forms.Textarea(attrs={"rows": 3})
             for name in ("description", "lived_experience", "includes", "excludes")
@@ -22,7 +22,7 @@ class MissionEditForm(RevisionFormMixin, MissionForm):
 class TaskForm(ChangesMixin, forms.ModelForm):
     class Meta:
         model = DailyTask
-        fields = ["action", "frequency", "minutes_per_week"]
+        fields = DailyTask.EDITABLE_FIELDS
         widgets = {"minutes_per_week": forms.NumberInput(attrs={"min": 0, "step": 5})}
 
 

@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from roles.models import Role
@@ -71,6 +72,15 @@ class Mission(models.Model):
         verbose_name=_("updated by"),
     )
 
+    EDITABLE_FIELDS = [
+        "title",
+        "description",
+        "lived_experience",
+        "includes",
+        "excludes",
+        "latitude",
+    ]
+
     class Meta:
         verbose_name = _("mission")
         verbose_name_plural = _("missions")
@@ -91,7 +101,8 @@ class Mission(models.Model):
 
     @property
     def draws_on_lived_experience(self):
-        return bool(self.lived_experience.strip())
+        # Same rule as the indicators computed in SQL (forms strip the text).
+        return self.lived_experience != ""
 
     @property
     def minutes_per_week_total(self):
@@ -128,6 +139,8 @@ class DailyTask(models.Model):
         verbose_name=_("updated by"),
     )
 
+    EDITABLE_FIELDS = ["action", "frequency", "minutes_per_week"]
+
     class Meta:
         verbose_name = _("daily task")
         verbose_name_plural = _("daily tasks")
@@ -149,3 +162,164 @@ class DailyTask(models.Model):
 
     def get_absolute_url(self):
         return self.mission.get_absolute_url()
+
+
+class ProposalKind(models.TextChoices):
+    ADD_MISSION = "add_mission", _("add a mission")
+    CHANGE_MISSION = "change_mission", _("change a mission")
+    REMOVE_MISSION = "remove_mission", _("remove a mission")
+    ADD_TASK = "add_task", _("add a daily task")
+    CHANGE_TASK = "change_task", _("change a daily task")
+    REMOVE_TASK = "remove_task", _("remove a daily task")
+
+
+class ProposalStatus(models.TextChoices):
+    OPEN = "open", _("waiting for a decision")
+    ACCEPTED = "accepted", _("accepted")
+    DECLINED = "declined", _("declined")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class Proposal(models.Model):
+    """An adjustment of the role sheet proposed by someone on the role, with its reason.
+
+    `before` holds the target's values when the proposal was written and `base_revision` its
+    revision, so that accepting after someone else changed the target shows the conflict.
+    """
+
+    Kind = ProposalKind
+    Status = ProposalStatus
+    # The only moves a proposal can make; every other transition is refused.
+    TRANSITIONS = {
+        ProposalStatus.OPEN: {
+            ProposalStatus.ACCEPTED,
+            ProposalStatus.DECLINED,
+            ProposalStatus.WITHDRAWN,
+        },
+    }
+
+    role = models.ForeignKey(
+        Role, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("role")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="proposals",
+        verbose_name=_("proposed by"),
+    )
+    kind = models.CharField(_("I propose to"), max_length=20, choices=ProposalKind)
+    mission = models.ForeignKey(
+        Mission,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("mission"),
+    )
+    task = models.ForeignKey(
+        DailyTask,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("daily task"),
+    )
+    subject = models.CharField(_("about"), max_length=300, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    proposed = models.JSONField(default=dict, blank=True)
+    base_revision = models.PositiveIntegerField(null=True, blank=True)
+    rationale = models.TextField(_("why"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProposalStatus, default=ProposalStatus.OPEN
+    )
+    created_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason of the decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["role", "created_at"],
+                condition=Q(status="open"),
+                name="proposal_open_by_role",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(rationale=""), name="proposal_has_rationale"),
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in ProposalKind]),
+                name="proposal_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in ProposalStatus]),
+                name="proposal_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", decided_at__isnull=True)
+                | (~Q(status="open") & Q(decided_at__isnull=False)),
+                name="proposal_decision_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decision_reason=""),
+                name="proposal_decline_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.subject}"
+
+    def get_absolute_url(self):
+        return reverse("missions:proposal", kwargs={"proposal_id": self.pk})
+
+    @property
+    def is_open(self):
+        return self.status == ProposalStatus.OPEN
+
+    def can_become(self, status):
+        return status in self.TRANSITIONS.get(self.status, set())
+
+    @property
+    def is_about_mission(self):
+        return self.kind in {
+            ProposalKind.ADD_MISSION,
+            ProposalKind.CHANGE_MISSION,
+            ProposalKind.REMOVE_MISSION,
+        }
+
+
+class ProposalComment(models.Model):
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="comments", verbose_name=_("proposal")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(body=""), name="comment_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.body[:60]

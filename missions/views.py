@@ -10,8 +10,11 @@ from . import services
 from .forms import MissionEditForm, MissionForm, TaskEditForm, TaskForm
 
 
+_OFFSETS = {"up": -1, "down": 1}
+
+
 def _offset(request):
-    return -1 if request.POST.get("direction") == "up" else 1
+    return _OFFSETS.get(request.POST.get("direction"), 0)
 
 
 def mission_new(request, role_id):

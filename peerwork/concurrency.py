@@ -16,11 +16,18 @@ class StaleEdit(Exception):
 def update_if_unchanged(instance, *, revision, by, fields):
     """Write `fields` only if the row is still at `revision`; raise StaleEdit otherwise.
 
+    Returns what changed, as {field: [old, new]} (JSON-able, for the history).
+
     A conditional UPDATE is atomic in the database, so two simultaneous saves from the same
     revision cannot both succeed, whatever the isolation level.
     """
     model = type(instance)
     now = timezone.now()
+    changes = {
+        name: [getattr(instance, name), value]
+        for name, value in fields.items()
+        if getattr(instance, name) != value
+    }
     updated = model.objects.filter(pk=instance.pk, revision=revision).update(
         **fields, revision=F("revision") + 1, updated_by=by, updated_at=now
     )
@@ -31,7 +38,7 @@ def update_if_unchanged(instance, *, revision, by, fields):
     instance.revision = revision + 1
     instance.updated_by = by
     instance.updated_at = now
-    return instance
+    return changes
 
 
 def move_in_sequence(item, siblings, offset):

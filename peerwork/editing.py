@@ -23,7 +23,8 @@ def save_or_render(request, *, form, save, success_url, success_message, templat
         except StaleEdit as conflict:
             if conflict.current is None:
                 messages.error(request, _("This item was deleted by someone else meanwhile."))
-                return redirect(context.get("cancel_url", "home"))
+                # The page of the deleted object would be a 404: go to its parent instead.
+                return redirect(context.get("parent_url") or context.get("cancel_url", "home"))
             form.take_revision(conflict.current)
             context["conflict"] = conflict.current
             status = 409

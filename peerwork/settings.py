@@ -151,6 +151,8 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
         "use_tls": envbool("EMAIL_USE_TLS", False),
     }
 MAILERS = {"default": _mailer}
+# Links in e-mails point here (no request at hand when a notification is sent).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "peerwork <noreply@peerwork.localhost>")
 
 # Content Security Policy: only our own files, no inline script without the nonce.

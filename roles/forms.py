@@ -11,14 +11,7 @@ from .models import Role
 class RoleForm(ChangesMixin, forms.ModelForm):
     class Meta:
         model = Role
-        fields = [
-            "title",
-            "purpose",
-            "people_served",
-            "working_hours",
-            "supervision",
-            "lived_experience",
-        ]
+        fields = Role.EDITABLE_FIELDS
         widgets = {
             name: forms.Textarea(attrs={"rows": 3})
             for name in ("purpose", "people_served", "supervision", "lived_experience")

@@ -6,7 +6,9 @@ from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from structures.models import Structure
 
@@ -29,11 +31,14 @@ def _subquery_int(queryset, expression):
 class RoleQuerySet(models.QuerySet):
     def with_indicators(self):
         """Annotate each role with the figures behind its health indicators, computed in SQL."""
-        from missions.models import DailyTask, Mission
+        from missions.models import DailyTask, Mission, Proposal
 
         missions = Mission.objects.filter(role=OuterRef("pk")).annotate(role_ref=models.F("role"))
         tasks = DailyTask.objects.filter(mission__role=OuterRef("pk")).annotate(
             role_ref=models.F("mission__role")
+        )
+        open_proposals = Proposal.objects.filter(role=OuterRef("pk"), status="open").annotate(
+            role_ref=models.F("role")
         )
         draws = ~Q(lived_experience="")
         task_draws = ~Q(mission__lived_experience="")
@@ -46,6 +51,35 @@ class RoleQuerySet(models.QuerySet):
             n_lived_missions=_subquery_int(missions.filter(draws), Count("pk")),
             minutes_total=_subquery_int(tasks, Sum("minutes_per_week")),
             minutes_lived=_subquery_int(tasks.filter(task_draws), Sum("minutes_per_week")),
+            n_open_proposals=_subquery_int(open_proposals, Count("pk")),
+            oldest_open_proposal_at=Subquery(
+                open_proposals.order_by("created_at").values("created_at")[:1]
+            ),
+            adopted_number=Subquery(
+                RoleSheetVersion.objects.filter(role=OuterRef("pk"), status="adopted").values(
+                    "number"
+                )[:1]
+            ),
+            adopted_at=Subquery(
+                RoleSheetVersion.objects.filter(role=OuterRef("pk"), status="adopted").values(
+                    "adopted_at"
+                )[:1]
+            ),
+            n_unsigned_peer_workers=_subquery_int(
+                RoleAssignment.objects.filter(role=OuterRef("pk"))
+                .annotate(role_ref=models.F("role"))
+                .exclude(
+                    models.Exists(
+                        Signature.objects.filter(
+                            version__role=OuterRef("role"),
+                            version__status="adopted",
+                            signer=OuterRef("peer_worker"),
+                            decision="signed",
+                        )
+                    )
+                ),
+                Count("pk"),
+            ),
         )
 
 
@@ -98,6 +132,16 @@ class Role(models.Model):
         verbose_name=_("updated by"),
     )
 
+    # What a person edits on the sheet (forms, history, versions all use this list).
+    EDITABLE_FIELDS = [
+        "title",
+        "purpose",
+        "people_served",
+        "working_hours",
+        "supervision",
+        "lived_experience",
+    ]
+
     objects = RoleQuerySet.as_manager()
 
     class Meta:
@@ -127,6 +171,11 @@ class Role(models.Model):
             n_lived_missions=self.n_lived_missions,
             minutes_total=self.minutes_total,
             minutes_lived=self.minutes_lived,
+            n_open_proposals=self.n_open_proposals,
+            oldest_open_proposal_at=self.oldest_open_proposal_at,
+            adopted_number=self.adopted_number,
+            adopted_at=self.adopted_at,
+            n_unsigned_peer_workers=self.n_unsigned_peer_workers,
         )
 
 
@@ -138,6 +187,17 @@ class RoleHealth:
     n_lived_missions: int
     minutes_total: int
     minutes_lived: int
+    n_open_proposals: int = 0
+    oldest_open_proposal_at: object = None
+    adopted_number: int | None = None
+    adopted_at: object = None
+    n_unsigned_peer_workers: int = 0
+
+    @property
+    def oldest_proposal_days(self):
+        if self.oldest_open_proposal_at is None:
+            return None
+        return (timezone.now() - self.oldest_open_proposal_at).days
 
     @property
     def lived_share(self):
@@ -177,6 +237,32 @@ class RoleHealth:
             )
         return items
 
+    @property
+    def agreement_warnings(self):
+        """Where joint definition stands: proposals waiting, signatures missing."""
+        items = []
+        if self.n_open_proposals:
+            items.append(
+                ngettext(
+                    "%(count)s proposal waits for a decision, for %(days)s day(s).",
+                    "%(count)s proposals wait for a decision, the oldest for %(days)s day(s).",
+                    self.n_open_proposals,
+                )
+                % {"count": self.n_open_proposals, "days": self.oldest_proposal_days}
+            )
+        if self.adopted_number is None:
+            items.append(_("No version of this sheet has been signed by both sides yet."))
+        elif self.n_unsigned_peer_workers:
+            items.append(
+                ngettext(
+                    "%(count)s peer worker holding this role has not signed the adopted version.",
+                    "%(count)s peer workers holding this role have not signed the adopted version.",
+                    self.n_unsigned_peer_workers,
+                )
+                % {"count": self.n_unsigned_peer_workers}
+            )
+        return items
+
 
 class RoleAssignment(models.Model):
     """A peer worker holds a role."""
@@ -209,3 +295,168 @@ class RoleAssignment(models.Model):
 
     def __str__(self):
         return f"{self.peer_worker} — {self.role}"
+
+
+class RoleEventKind(models.TextChoices):
+    ROLE_CREATED = "role_created", _("role created")
+    ROLE_CHANGED = "role_changed", _("role changed")
+    MISSION_ADDED = "mission_added", _("mission added")
+    MISSION_CHANGED = "mission_changed", _("mission changed")
+    MISSION_REMOVED = "mission_removed", _("mission removed")
+    MISSION_MOVED = "mission_moved", _("mission moved")
+    TASK_ADDED = "task_added", _("task added")
+    TASK_CHANGED = "task_changed", _("task changed")
+    TASK_REMOVED = "task_removed", _("task removed")
+    TASK_MOVED = "task_moved", _("task moved")
+    ASSIGNED = "assigned", _("peer worker assigned")
+    UNASSIGNED = "unassigned", _("peer worker unassigned")
+    PROPOSAL_MADE = "proposal_made", _("adjustment proposed")
+    PROPOSAL_ACCEPTED = "proposal_accepted", _("proposal accepted")
+    PROPOSAL_DECLINED = "proposal_declined", _("proposal declined")
+    PROPOSAL_WITHDRAWN = "proposal_withdrawn", _("proposal withdrawn")
+    SIGNATURES_REQUESTED = "signatures_requested", _("signatures requested")
+    SIGNED = "signed", _("version signed")
+    CHANGES_REQUESTED = "changes_requested", _("changes requested before signing")
+    VERSION_ADOPTED = "version_adopted", _("version adopted")
+
+
+class RoleEvent(models.Model):
+    """One line of a role sheet's history: who changed what, when, and how."""
+
+    Kind = RoleEventKind
+
+    role = models.ForeignKey(
+        Role, on_delete=models.CASCADE, related_name="events", verbose_name=_("role")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    kind = models.CharField(_("what"), max_length=30, choices=Kind)
+    subject = models.CharField(_("about"), max_length=300, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    # A peer worker changed a task of an autonomous mission directly, without a proposal.
+    within_latitude = models.BooleanField(_("within the peer worker's latitude"), default=False)
+
+    class Meta:
+        verbose_name = _("history event")
+        verbose_name_plural = _("history events")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["role", "-at"], name="roleevent_role_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in RoleEventKind]),
+                name="roleevent_kind_valid",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.subject}"
+
+
+class RoleSheetVersion(models.Model):
+    """An immutable snapshot of a role sheet, adopted once every signatory has signed it."""
+
+    class Status(models.TextChoices):
+        AWAITING = "awaiting", _("waiting for signatures")
+        ADOPTED = "adopted", _("adopted")
+        SUPERSEDED = "superseded", _("replaced by a later version")
+
+    role = models.ForeignKey(
+        Role, on_delete=models.CASCADE, related_name="versions", verbose_name=_("role")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    snapshot = models.JSONField(editable=False)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.AWAITING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    adopted_at = models.DateTimeField(_("adopted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("role sheet version")
+        verbose_name_plural = _("role sheet versions")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "number"], name="version_number_unique"),
+            models.UniqueConstraint(
+                fields=["role"],
+                condition=Q(status="awaiting"),
+                name="version_one_awaiting_per_role",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["awaiting", "adopted", "superseded"]),
+                name="version_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="awaiting", adopted_at__isnull=True)
+                | Q(status="adopted", adopted_at__isnull=False)
+                | Q(status="superseded"),
+                name="version_adopted_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.role} — v{self.number}"
+
+    def get_absolute_url(self):
+        return reverse("roles:version", kwargs={"role_id": self.role_id, "number": self.number})
+
+
+class Signature(models.Model):
+    """One party's answer to a version: signed, or changes asked for."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("not answered yet")
+        SIGNED = "signed", _("signed")
+        CHANGES_REQUESTED = "changes", _("asks for changes")
+
+    version = models.ForeignKey(
+        RoleSheetVersion,
+        on_delete=models.CASCADE,
+        related_name="signatures",
+        verbose_name=_("version"),
+    )
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="signatures",
+        verbose_name=_("signatory"),
+    )
+    decision = models.CharField(
+        _("answer"), max_length=20, choices=Decision, default=Decision.PENDING
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    decided_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "signer"], name="signature_unique"),
+            models.CheckConstraint(
+                condition=Q(decision__in=["pending", "signed", "changes"]),
+                name="signature_decision_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="pending", decided_at__isnull=True)
+                | (~Q(decision="pending") & Q(decided_at__isnull=False)),
+                name="signature_answer_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision="changes") | ~Q(comment=""),
+                name="signature_changes_need_comment",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.signer} — {self.version}"

@@ -7,16 +7,8 @@ from django.utils.translation import gettext as _
 from peerwork.concurrency import update_if_unchanged
 from structures.models import Capacity, Membership
 
-from .models import Role, RoleAssignment
-
-ROLE_FIELDS = (
-    "title",
-    "purpose",
-    "people_served",
-    "working_hours",
-    "supervision",
-    "lived_experience",
-)
+from .history import record
+from .models import Role, RoleAssignment, RoleEvent
 
 
 def _check_title_free(structure, title, exclude_pk=None):
@@ -33,13 +25,19 @@ def role_create(*, structure, by, **fields):
     role = Role(structure=structure, updated_by=by, **fields)
     role.full_clean(validate_constraints=False)
     role.save()
+    record(role.pk, by=by, kind=RoleEvent.Kind.ROLE_CREATED, subject=role.title)
     return role
 
 
 @transaction.atomic
 def role_update(*, role, by, revision, **fields):
     _check_title_free(role.structure, fields.get("title", role.title), exclude_pk=role.pk)
-    return update_if_unchanged(role, revision=revision, by=by, fields=fields)
+    changes = update_if_unchanged(role, revision=revision, by=by, fields=fields)
+    if changes:
+        record(
+            role.pk, by=by, kind=RoleEvent.Kind.ROLE_CHANGED, subject=role.title, changes=changes
+        )
+    return role
 
 
 @transaction.atomic
@@ -57,12 +55,20 @@ def role_assign(*, role, peer_worker, by):
     )
     if not is_peer_worker:
         raise ValidationError(_("Only a peer worker of this structure can hold this role."))
-    assignment, _created = RoleAssignment.objects.get_or_create(
+    assignment, created = RoleAssignment.objects.get_or_create(
         role=role, peer_worker=peer_worker, defaults={"assigned_by": by}
     )
+    if created:
+        record(role.pk, by=by, kind=RoleEvent.Kind.ASSIGNED, subject=peer_worker.get_full_name())
     return assignment
 
 
 @transaction.atomic
 def role_unassign(*, assignment, by):
     assignment.delete()
+    record(
+        assignment.role_id,
+        by=by,
+        kind=RoleEvent.Kind.UNASSIGNED,
+        subject=assignment.peer_worker.get_full_name(),
+    )

@@ -45,7 +45,12 @@ def role_edit(request, role_id):
         success_url=role.get_absolute_url(),
         success_message=_("The role sheet was saved."),
         template="roles/role_form.html",
-        context={"structure": role.structure, "role": role, "cancel_url": role.get_absolute_url()},
+        context={
+            "structure": role.structure,
+            "role": role,
+            "cancel_url": role.get_absolute_url(),
+            "parent_url": role.structure.get_absolute_url(),
+        },
     )
 
 

@@ -41,8 +41,41 @@ class Access:
         return self.is_manager
 
     def require_edit(self):
-        if not self.can_edit:
+        self.require(self.can_edit)
+
+    @staticmethod
+    def require(allowed):
+        if not allowed:
             raise PermissionDenied
+
+    @property
+    def holds_role(self):
+        return self.is_peer_worker and self.is_assigned
+
+    @property
+    def can_propose(self):
+        """The people on the role propose adjustments: its peer workers and the managers."""
+        return self.is_manager or self.holds_role
+
+    @property
+    def can_discuss(self):
+        """Proposals are discussed by the people on the role and the supporting facilitator."""
+        return self.can_propose or self.is_facilitator
+
+    @property
+    def can_decide(self):
+        return self.is_manager
+
+    def can_edit_tasks(self, mission):
+        """Latitude in practice: on an autonomous mission, the role's peer workers change the
+        daily tasks themselves, without asking."""
+        from missions.models import Latitude
+
+        return self.is_manager or (self.holds_role and mission.latitude == Latitude.AUTONOMOUS)
+
+    def within_latitude(self, mission):
+        """True when a task change is the peer worker's own, made within their latitude."""
+        return not self.is_manager and self.can_edit_tasks(mission)
 
 
 def _access_annotations(user, structure_path):
@@ -136,3 +169,15 @@ def get_task_for_user(user, task_id, queryset=None):
         queryset = queryset.annotate(viewer_assigned=_assigned_annotation(user, "mission__role"))
     task = _fetch(user, queryset, "mission__role__structure", pk=task_id)
     return task, _access_from(task, task.viewer_assigned)
+
+
+def get_proposal_for_user(user, proposal_id, queryset=None):
+    from missions.models import Proposal
+
+    queryset = (queryset if queryset is not None else Proposal.objects.all()).select_related(
+        "role__structure"
+    )
+    if user.is_authenticated:
+        queryset = queryset.annotate(viewer_assigned=_assigned_annotation(user, "role"))
+    proposal = _fetch(user, queryset, "role__structure", pk=proposal_id)
+    return proposal, _access_from(proposal, proposal.viewer_assigned)

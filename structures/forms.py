@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth import password_validation
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -50,7 +50,7 @@ class AcceptInvitationForm(forms.Form):
             self.add_error("password2", _("The two passwords are not the same."))
         elif p1:
             try:
-                password_validation.validate_password(p1)
+                password_validation.validate_password(p1, user=get_user_model()(email=self.email))
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned

@@ -1,0 +1,279 @@
+"""Joint definition: proposals of adjustment, their discussion and the managers' decisions.
+
+Each operation takes its actor (`by`); views check who may call it (structures.access) and
+these functions check the rules of the proposal itself (its state, its target, its reason).
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from peerwork.notify import absolute, notify
+from roles.history import record
+from roles.models import RoleEvent
+from roles.snapshots import field_changes
+from structures.models import Capacity
+
+from . import services
+from .models import DailyTask, Mission, Proposal, ProposalComment
+
+Kind = Proposal.Kind
+Status = Proposal.Status
+
+# For each kind: the model it is about, whether it targets an existing object, what it does.
+_TARGET_MODEL = {
+    Kind.ADD_MISSION: Mission,
+    Kind.CHANGE_MISSION: Mission,
+    Kind.REMOVE_MISSION: Mission,
+    Kind.ADD_TASK: DailyTask,
+    Kind.CHANGE_TASK: DailyTask,
+    Kind.REMOVE_TASK: DailyTask,
+}
+_CHANGES = {Kind.CHANGE_MISSION, Kind.CHANGE_TASK}
+_REMOVES = {Kind.REMOVE_MISSION, Kind.REMOVE_TASK}
+_ADDS = {Kind.ADD_MISSION, Kind.ADD_TASK}
+
+
+class InvalidTransition(Exception):
+    """The proposal is no longer open (decided or withdrawn, maybe by a simultaneous request)."""
+
+
+class ProposalConflict(Exception):
+    """The target changed (or disappeared) since the proposal was written."""
+
+    def __init__(self, changes, gone=False):
+        super().__init__("conflict")
+        self.changes = changes
+        self.gone = gone
+
+
+def model_of(kind):
+    return _TARGET_MODEL[kind]
+
+
+def _values(obj):
+    return {name: getattr(obj, name) for name in type(obj).EDITABLE_FIELDS}
+
+
+def target_of(proposal):
+    """The existing mission or task a proposal is about (None for an added mission)."""
+    if proposal.kind in {Kind.CHANGE_TASK, Kind.REMOVE_TASK}:
+        return proposal.task
+    if proposal.kind == Kind.ADD_MISSION:
+        return None
+    return proposal.mission
+
+
+def changed_fields(proposal):
+    """What the proposal would change, field by field (FieldChange list)."""
+    model = model_of(proposal.kind)
+    if proposal.kind in _REMOVES:
+        return field_changes(model, model.EDITABLE_FIELDS, proposal.before, {})
+    return field_changes(model, model.EDITABLE_FIELDS, proposal.before, proposal.proposed)
+
+
+def conflicts(proposal):
+    """What changed on the target since the proposal was written. Raises nothing."""
+    target = target_of(proposal)
+    if proposal.kind == Kind.ADD_MISSION:
+        return ProposalConflict([])
+    if target is None:
+        return ProposalConflict([], gone=True)
+    if proposal.kind == Kind.ADD_TASK or target.revision == proposal.base_revision:
+        return ProposalConflict([])
+    model = type(target)
+    return ProposalConflict(
+        field_changes(model, model.EDITABLE_FIELDS, proposal.before, _values(target))
+    )
+
+
+def _managers(role):
+    from structures.models import User
+
+    return User.objects.filter(
+        memberships__structure_id=role.structure_id,
+        memberships__capacity=Capacity.MANAGER,
+        memberships__is_active=True,
+    )
+
+
+@transaction.atomic
+def proposal_create(*, role, by, kind, rationale, mission=None, task=None, proposed=None):
+    """Propose an adjustment of `role`. `mission` / `task` name the target (the parent mission
+    for an added task); `proposed` holds the new values for an addition or a change."""
+    rationale = (rationale or "").strip()
+    if not rationale:
+        raise ValidationError({"rationale": _("Say why you propose this change.")})
+    if kind in {Kind.CHANGE_TASK, Kind.REMOVE_TASK}:
+        if task is None:
+            raise ValidationError(_("Choose the task this proposal is about."))
+        mission = task.mission
+    if kind != Kind.ADD_MISSION and (mission is None or mission.role_id != role.pk):
+        raise ValidationError(_("Choose a mission of this role."))
+    target = task if kind in {Kind.CHANGE_TASK, Kind.REMOVE_TASK} else mission
+    before = _values(target) if kind not in _ADDS else {}
+    proposed = dict(proposed or {}) if kind not in _REMOVES else {}
+    if kind in _CHANGES and proposed == before:
+        raise ValidationError(_("Nothing would change: edit at least one field."))
+    subject = (proposed or before).get("title") or (proposed or before).get("action", "")
+    proposal = Proposal.objects.create(
+        role=role,
+        author=by,
+        kind=kind,
+        mission=mission,
+        task=task,
+        subject=subject,
+        before=before,
+        proposed=proposed,
+        base_revision=target.revision if kind not in _ADDS else None,
+        rationale=rationale,
+    )
+    record(role.pk, by=by, kind=RoleEvent.Kind.PROPOSAL_MADE, subject=proposal.subject)
+    notify(
+        _managers(role).exclude(pk=by.pk),
+        subject=gettext_lazy("New proposal on the role sheet “%(role)s”"),
+        template="missions/email/proposal_new.txt",
+        context={
+            "role": role.title,
+            "proposal": proposal,
+            "author": by.get_full_name(),
+            "link": absolute(proposal.get_absolute_url()),
+        },
+    )
+    return proposal
+
+
+def _close(proposal, status, *, by, reason=""):
+    """Move an open proposal to `status`. The conditional UPDATE lets one request win a race."""
+    if not proposal.can_become(status):
+        raise InvalidTransition
+    now = timezone.now()
+    moved = Proposal.objects.filter(pk=proposal.pk, status=Status.OPEN).update(
+        status=status, decided_by=by, decided_at=now, decision_reason=reason
+    )
+    if not moved:
+        raise InvalidTransition
+    proposal.status, proposal.decided_by, proposal.decided_at = status, by, now
+    proposal.decision_reason = reason
+
+
+def _apply(proposal, target, *, by):
+    fields = {
+        change: proposal.proposed[change]
+        for change in proposal.proposed
+        if proposal.proposed[change] != proposal.before.get(change)
+    }
+    match proposal.kind:
+        case Kind.ADD_MISSION:
+            services.mission_create(role=proposal.role, by=by, **proposal.proposed)
+        case Kind.CHANGE_MISSION:
+            services.mission_update(mission=target, by=by, revision=target.revision, **fields)
+        case Kind.REMOVE_MISSION:
+            services.mission_delete(mission=target, by=by)
+        case Kind.ADD_TASK:
+            services.task_create(mission=target, by=by, **proposal.proposed)
+        case Kind.CHANGE_TASK:
+            services.task_update(task=target, by=by, revision=target.revision, **fields)
+        case Kind.REMOVE_TASK:
+            services.task_delete(task=target, by=by)
+
+
+def _notify_author(proposal, by):
+    if proposal.author_id and proposal.author_id != by.pk:
+        notify(
+            [proposal.author],
+            subject=gettext_lazy("Your proposal was answered: %(status)s"),
+            template="missions/email/proposal_decided.txt",
+            context={
+                "status": proposal.get_status_display(),
+                "proposal": proposal,
+                "decider": by.get_full_name(),
+                "link": absolute(proposal.get_absolute_url()),
+            },
+        )
+
+
+@transaction.atomic
+def proposal_accept(*, proposal, by, reason="", acknowledge_conflict=False):
+    """Apply the proposal to the sheet, in this one transaction, and record the decision.
+
+    Raises ProposalConflict when the target changed since the proposal was written (unless the
+    manager has looked at it and acknowledges it), or disappeared (then it cannot be applied).
+    """
+    # Lock the proposal: a simultaneous accept waits here, then finds it closed.
+    proposal = (
+        Proposal.objects.select_for_update().select_related("role", "author").get(pk=proposal.pk)
+    )
+    if not proposal.is_open:
+        raise InvalidTransition
+    target = target_of(proposal)
+    if proposal.kind != Kind.ADD_MISSION:
+        # Lock the target too, and read its current revision.
+        if target is not None:
+            target = type(target).objects.select_for_update().filter(pk=target.pk).first()
+        if target is None:
+            raise ProposalConflict([], gone=True)
+        if isinstance(target, DailyTask):
+            proposal.task = target
+        else:
+            proposal.mission = target
+    found = conflicts(proposal)
+    if found.changes and not acknowledge_conflict:
+        raise found
+    _close(proposal, Status.ACCEPTED, by=by, reason=reason.strip())
+    _apply(proposal, target, by=by)
+    record(proposal.role_id, by=by, kind=RoleEvent.Kind.PROPOSAL_ACCEPTED, subject=proposal.subject)
+    _notify_author(proposal, by)
+    return proposal
+
+
+@transaction.atomic
+def proposal_decline(*, proposal, by, reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why you decline: the author needs to know.")})
+    _close(proposal, Status.DECLINED, by=by, reason=reason)
+    record(proposal.role_id, by=by, kind=RoleEvent.Kind.PROPOSAL_DECLINED, subject=proposal.subject)
+    _notify_author(proposal, by)
+    return proposal
+
+
+@transaction.atomic
+def proposal_withdraw(*, proposal, by):
+    if proposal.author_id != by.pk:
+        raise PermissionDenied
+    _close(proposal, Status.WITHDRAWN, by=by)
+    record(
+        proposal.role_id, by=by, kind=RoleEvent.Kind.PROPOSAL_WITHDRAWN, subject=proposal.subject
+    )
+    return proposal
+
+
+@transaction.atomic
+def comment_add(*, proposal, by, body):
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Write a message.")})
+    comment = ProposalComment.objects.create(proposal=proposal, author=by, body=body)
+    from structures.models import User
+
+    participants = User.objects.filter(
+        pk__in=[
+            proposal.author_id,
+            *proposal.comments.values_list("author_id", flat=True),
+        ]
+    ).exclude(pk=by.pk)
+    notify(
+        participants,
+        subject=gettext_lazy("New message about the proposal “%(subject)s”"),
+        template="missions/email/proposal_comment.txt",
+        context={
+            "subject": proposal.subject,
+            "author": by.get_full_name(),
+            "comment": comment,
+            "link": absolute(proposal.get_absolute_url() + f"#comment-{comment.pk}"),
+        },
+    )
+    return comment

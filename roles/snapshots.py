@@ -1,0 +1,151 @@
+"""Role sheets as plain data: the content of a version, and the difference between two."""
+
+from dataclasses import dataclass, field
+
+from missions.models import DailyTask, Mission
+
+from .models import Role
+
+ROLE_FIELDS = Role.EDITABLE_FIELDS
+MISSION_FIELDS = Mission.EDITABLE_FIELDS
+TASK_FIELDS = DailyTask.EDITABLE_FIELDS
+
+
+def snapshot(role):
+    """The sheet as JSON-able data. Uses `role.missions.all()` and `mission.tasks.all()`, so
+    prefetch them to build it without a query per mission."""
+    return {
+        "role": {name: getattr(role, name) for name in ROLE_FIELDS},
+        "missions": [
+            {
+                "id": mission.pk,
+                **{name: getattr(mission, name) for name in MISSION_FIELDS},
+                "tasks": [
+                    {"id": task.pk, **{name: getattr(task, name) for name in TASK_FIELDS}}
+                    for task in mission.tasks.all()
+                ],
+            }
+            for mission in role.missions.all()
+        ],
+    }
+
+
+def _label(model, name):
+    return str(model._meta.get_field(name).verbose_name)
+
+
+def _display(model, name, value):
+    """A stored value as a person reads it (choice labels rather than codes)."""
+    choices = dict(model._meta.get_field(name).flatchoices)
+    return str(choices.get(value, value)) if choices else value
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: object
+    new: object
+
+
+@dataclass
+class ItemDiff:
+    title: str
+    status: str  # "added", "removed", "changed"
+    fields: list = field(default_factory=list)
+    tasks: list = field(default_factory=list)
+
+
+@dataclass
+class SheetDiff:
+    role_fields: list
+    missions: list
+
+    def __bool__(self):
+        return bool(self.role_fields or self.missions)
+
+
+def field_changes(model, fields, old, new):
+    return [
+        FieldChange(
+            _label(model, name),
+            _display(model, name, old.get(name)),
+            _display(model, name, new.get(name)),
+        )
+        for name in fields
+        if old.get(name) != new.get(name)
+    ]
+
+
+def _diff_items(model, fields, old_items, new_items, title_field, children=None):
+    old_by_id = {item["id"]: item for item in old_items}
+    new_by_id = {item["id"]: item for item in new_items}
+    result = []
+    for item in new_items:
+        before = old_by_id.get(item["id"])
+        if before is None:
+            result.append(ItemDiff(item[title_field], "added"))
+            continue
+        diff = ItemDiff(item[title_field], "changed", field_changes(model, fields, before, item))
+        if children:
+            diff.tasks = children(before, item)
+        if diff.fields or diff.tasks:
+            result.append(diff)
+    result.extend(
+        ItemDiff(item[title_field], "removed") for item in old_items if item["id"] not in new_by_id
+    )
+    return result
+
+
+def diff(old, new):
+    """What changed from snapshot `old` to snapshot `new`: role fields, missions, tasks."""
+
+    def task_diff(old_mission, new_mission):
+        return _diff_items(
+            DailyTask, TASK_FIELDS, old_mission["tasks"], new_mission["tasks"], "action"
+        )
+
+    return SheetDiff(
+        role_fields=field_changes(Role, ROLE_FIELDS, old["role"], new["role"]),
+        missions=_diff_items(
+            Mission, MISSION_FIELDS, old["missions"], new["missions"], "title", task_diff
+        ),
+    )
+
+
+@dataclass
+class ShownTask:
+    action: str
+    frequency: str
+    minutes_per_week: int
+
+
+@dataclass
+class ShownMission:
+    title: str
+    description: str
+    lived_experience: str
+    includes: str
+    excludes: str
+    latitude: str
+    tasks: list
+
+
+def for_display(data):
+    """A snapshot with choice labels, ready for a template."""
+    return {
+        "role": data["role"],
+        "missions": [
+            ShownMission(
+                **{name: _display(Mission, name, mission[name]) for name in MISSION_FIELDS},
+                tasks=[
+                    ShownTask(
+                        action=task["action"],
+                        frequency=_display(DailyTask, "frequency", task["frequency"]),
+                        minutes_per_week=task["minutes_per_week"],
+                    )
+                    for task in mission["tasks"]
+                ],
+            )
+            for mission in data["missions"]
+        ],
+    }
