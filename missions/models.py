@@ -323,3 +323,48 @@ class ProposalComment(models.Model):
 
     def __str__(self):
         return self.body[:60]
+
+
+class ReferenceMission(models.Model):
+    """A typical mission from the platform's library, that a role can start from (a copy)."""
+
+    title = models.CharField(_("title"), max_length=200, unique=True)
+    description = models.TextField(_("what it is"))
+    lived_experience = models.TextField(_("how lived experience is put to work"))
+    includes = models.TextField(_("what the mission usually includes"), blank=True)
+    excludes = models.TextField(_("what the mission usually does not include"), blank=True)
+    latitude = models.CharField(
+        _("usual latitude"), max_length=20, choices=Latitude, default=Latitude.IN_PAIR
+    )
+    # Typical tasks: [{"action": str, "frequency": Frequency value, "minutes_per_week": int}]
+    typical_tasks = models.JSONField(_("typical daily tasks"), default=list, blank=True)
+    # Structure kinds it suits (structures.models.StructureKind values); empty: all kinds.
+    suits_kinds = models.JSONField(_("suits these kinds of structure"), default=list, blank=True)
+    is_published = models.BooleanField(_("shown to structures"), default=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("reference mission")
+        verbose_name_plural = _("reference missions")
+        ordering = ["position", "title"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="reference_mission_has_title"),
+            models.CheckConstraint(
+                condition=Q(latitude__in=[v.value for v in Latitude]),
+                name="reference_mission_latitude_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def mission_fields(self):
+        """The values a new mission copied from this reference starts with."""
+        return {
+            "title": self.title,
+            "description": self.description,
+            "lived_experience": self.lived_experience,
+            "includes": self.includes,
+            "excludes": self.excludes,
+            "latitude": self.latitude,
+        }

@@ -66,6 +66,27 @@ def target_of(proposal):
     return proposal.mission
 
 
+def before_values(kind, target):
+    """The values a proposal of `kind` records as "before": the target's current ones."""
+    return _values(target) if kind not in _ADDS else {}
+
+
+def _check_changes(kind, before, proposed):
+    if kind in _CHANGES and proposed == before:
+        raise ValidationError(_("Nothing would change: edit at least one field."))
+
+
+def would_change(*, kind, target=None, proposed=None):
+    """What a proposal would change, field by field, before it is sent (for a preview).
+
+    `target` is the mission or task it is about (None for an added mission or task).
+    Raises ValidationError when a change would change nothing, as `proposal_create` does."""
+    before = before_values(kind, target)
+    proposed = dict(proposed or {}) if kind not in _REMOVES else {}
+    _check_changes(kind, before, proposed)
+    return changed_fields(Proposal(kind=kind, before=before, proposed=proposed))
+
+
 def changed_fields(proposal):
     """What the proposal would change, field by field (FieldChange list)."""
     model = model_of(proposal.kind)
@@ -113,10 +134,9 @@ def proposal_create(*, role, by, kind, rationale, mission=None, task=None, propo
     if kind != Kind.ADD_MISSION and (mission is None or mission.role_id != role.pk):
         raise ValidationError(_("Choose a mission of this role."))
     target = task if kind in {Kind.CHANGE_TASK, Kind.REMOVE_TASK} else mission
-    before = _values(target) if kind not in _ADDS else {}
+    before = before_values(kind, target)
     proposed = dict(proposed or {}) if kind not in _REMOVES else {}
-    if kind in _CHANGES and proposed == before:
-        raise ValidationError(_("Nothing would change: edit at least one field."))
+    _check_changes(kind, before, proposed)
     subject = (proposed or before).get("title") or (proposed or before).get("action", "")
     proposal = Proposal.objects.create(
         role=role,
@@ -187,7 +207,9 @@ def _notify_author(proposal, by):
             subject=gettext_lazy("Your proposal was answered: %(status)s"),
             template="missions/email/proposal_decided.txt",
             context={
-                "status": proposal.get_status_display(),
+                # The lazy label, so that each recipient reads it in their own language
+                # (get_status_display() would freeze it in the decider's language).
+                "status": Status(proposal.status).label,
                 "proposal": proposal,
                 "decider": by.get_full_name(),
                 "link": absolute(proposal.get_absolute_url()),
@@ -202,9 +224,12 @@ def proposal_accept(*, proposal, by, reason="", acknowledge_conflict=False):
     Raises ProposalConflict when the target changed since the proposal was written (unless the
     manager has looked at it and acknowledges it), or disappeared (then it cannot be applied).
     """
-    # Lock the proposal: a simultaneous accept waits here, then finds it closed.
+    # Lock the proposal: a simultaneous accept waits here, then finds it closed. Only its own
+    # row (`of`): PostgreSQL cannot lock the nullable side of the outer join on `author`.
     proposal = (
-        Proposal.objects.select_for_update().select_related("role", "author").get(pk=proposal.pk)
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("role", "author")
+        .get(pk=proposal.pk)
     )
     if not proposal.is_open:
         raise InvalidTransition

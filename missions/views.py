@@ -9,7 +9,6 @@ from structures.access import get_mission_for_user, get_role_for_user, get_task_
 from . import services
 from .forms import MissionEditForm, MissionForm, TaskEditForm, TaskForm
 
-
 _OFFSETS = {"up": -1, "down": 1}
 
 
@@ -82,11 +81,16 @@ def mission_move(request, mission_id):
 
 def task_new(request, mission_id):
     mission, access = get_mission_for_user(request.user, mission_id)
-    access.require_edit()
+    access.require(access.can_edit_tasks(mission))
     return save_or_render(
         request,
         form=TaskForm(request.POST or None),
-        save=lambda **fields: services.task_create(mission=mission, by=request.user, **fields),
+        save=lambda **fields: services.task_create(
+            mission=mission,
+            by=request.user,
+            within_latitude=access.within_latitude(mission),
+            **fields,
+        ),
         success_url=mission.get_absolute_url(),
         success_message=_("The task was added."),
         template="missions/task_form.html",
@@ -100,13 +104,17 @@ def task_new(request, mission_id):
 
 def task_edit(request, task_id):
     task, access = get_task_for_user(request.user, task_id)
-    access.require_edit()
+    access.require(access.can_edit_tasks(task.mission))
     form = TaskEditForm(request.POST or None, instance=task)
     return save_or_render(
         request,
         form=form,
         save=lambda **fields: services.task_update(
-            task=task, by=request.user, revision=form.cleaned_data["revision"], **fields
+            task=task,
+            by=request.user,
+            revision=form.cleaned_data["revision"],
+            within_latitude=access.within_latitude(task.mission),
+            **fields,
         ),
         success_url=task.mission.get_absolute_url(),
         success_message=_("The task was saved."),
@@ -122,9 +130,11 @@ def task_edit(request, task_id):
 
 def task_delete(request, task_id):
     task, access = get_task_for_user(request.user, task_id)
-    access.require_edit()
+    access.require(access.can_edit_tasks(task.mission))
     if request.method == "POST":
-        services.task_delete(task=task, by=request.user)
+        services.task_delete(
+            task=task, by=request.user, within_latitude=access.within_latitude(task.mission)
+        )
         messages.success(request, _("The task was removed."))
         return redirect(task.mission.get_absolute_url())
     return render(
@@ -142,6 +152,11 @@ def task_delete(request, task_id):
 @require_POST
 def task_move(request, task_id):
     task, access = get_task_for_user(request.user, task_id)
-    access.require_edit()
-    services.task_move(task=task, by=request.user, offset=_offset(request))
+    access.require(access.can_edit_tasks(task.mission))
+    services.task_move(
+        task=task,
+        by=request.user,
+        offset=_offset(request),
+        within_latitude=access.within_latitude(task.mission),
+    )
     return redirect(task.mission.get_absolute_url())

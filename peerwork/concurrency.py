@@ -1,5 +1,6 @@
 """Optimistic concurrency: an edit applies only to the revision the person started from."""
 
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -16,23 +17,28 @@ class StaleEdit(Exception):
 def update_if_unchanged(instance, *, revision, by, fields):
     """Write `fields` only if the row is still at `revision`; raise StaleEdit otherwise.
 
-    Returns what changed, as {field: [old, new]} (JSON-able, for the history).
+    Returns what changed, as {field: [old, new]} (JSON-able, for the history). The old values
+    are read from the database (the row, locked), not from `instance`: a ModelForm's validation
+    has already copied the submitted values onto its instance, which would hide every change.
 
-    A conditional UPDATE is atomic in the database, so two simultaneous saves from the same
+    The conditional UPDATE is atomic in the database, so two simultaneous saves from the same
     revision cannot both succeed, whatever the isolation level.
     """
     model = type(instance)
     now = timezone.now()
-    changes = {
-        name: [getattr(instance, name), value]
-        for name, value in fields.items()
-        if getattr(instance, name) != value
-    }
-    updated = model.objects.filter(pk=instance.pk, revision=revision).update(
-        **fields, revision=F("revision") + 1, updated_by=by, updated_at=now
-    )
+    with transaction.atomic():
+        saved = (
+            model.objects.select_for_update()
+            .filter(pk=instance.pk, revision=revision)
+            .values(*fields)
+            .first()
+        )
+        updated = saved is not None and model.objects.filter(
+            pk=instance.pk, revision=revision
+        ).update(**fields, revision=F("revision") + 1, updated_by=by, updated_at=now)
     if not updated:
         raise StaleEdit(model.objects.filter(pk=instance.pk).first())
+    changes = {name: [saved[name], value] for name, value in fields.items() if saved[name] != value}
     for name, value in fields.items():
         setattr(instance, name, value)
     instance.revision = revision + 1

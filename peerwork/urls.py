@@ -1,16 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from structures import views as structure_views
 from structures.forms import EmailAuthenticationForm
+from structures.i18n import set_language
+from structures.waiting import waiting
 
 admin.site.site_header = "peerwork"
 
 urlpatterns = [
     path("", structure_views.home, name="home"),
+    path("waiting/", waiting, name="waiting"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
@@ -36,7 +37,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     # Anyone, logged in or not, may choose the language of the interface.
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/setlang/", set_language, name="set_language"),
     path(
         "invitations/<str:token>/",
         structure_views.invitation_detail,

@@ -35,7 +35,10 @@ def _label(model, name):
 
 
 def _display(model, name, value):
-    """A stored value as a person reads it (choice labels rather than codes)."""
+    """A stored value as a person reads it (choice labels rather than codes). A missing value
+    stays None (it is not a choice whose label is "None")."""
+    if value is None:
+        return None
     choices = dict(model._meta.get_field(name).flatchoices)
     return str(choices.get(value, value)) if choices else value
 
@@ -49,10 +52,14 @@ class FieldChange:
 
 @dataclass
 class ItemDiff:
+    """A mission or task that differs. For an added (removed) item, `fields` holds its filled-in
+    values as new (old) ones and `tasks` its tasks, so the reader sees what came or went."""
+
     title: str
     status: str  # "added", "removed", "changed"
     fields: list = field(default_factory=list)
     tasks: list = field(default_factory=list)
+    moved: bool = False  # its place among the items present on both sides changed
 
 
 @dataclass
@@ -76,22 +83,70 @@ def field_changes(model, fields, old, new):
     ]
 
 
+def _filled(item, fields):
+    return {name: item.get(name) for name in fields if item.get(name) not in (None, "")}
+
+
+def _moved_ids(old_items, new_items):
+    """Ids of the items present on both sides whose place changed: all but the longest run of
+    items that kept their relative order (moving one item up flags that one item only)."""
+    new_ids = {item["id"] for item in new_items}
+    old_ids = {item["id"] for item in old_items}
+    old_index = {
+        item_id: index
+        for index, item_id in enumerate(item["id"] for item in old_items if item["id"] in new_ids)
+    }
+    sequence = [item["id"] for item in new_items if item["id"] in old_ids]
+    places = [old_index[item_id] for item_id in sequence]
+    best, previous = [1] * len(places), [-1] * len(places)
+    for i in range(len(places)):
+        for j in range(i):
+            if places[j] < places[i] and best[j] + 1 > best[i]:
+                best[i], previous[i] = best[j] + 1, j
+    kept = set()
+    i = max(range(len(places)), key=best.__getitem__, default=-1)
+    while i != -1:
+        kept.add(sequence[i])
+        i = previous[i]
+    return set(sequence) - kept
+
+
 def _diff_items(model, fields, old_items, new_items, title_field, children=None):
     old_by_id = {item["id"]: item for item in old_items}
     new_by_id = {item["id"]: item for item in new_items}
+    moved = _moved_ids(old_items, new_items)
     result = []
     for item in new_items:
         before = old_by_id.get(item["id"])
         if before is None:
-            result.append(ItemDiff(item[title_field], "added"))
+            result.append(
+                ItemDiff(
+                    item[title_field],
+                    "added",
+                    field_changes(model, fields, {}, _filled(item, fields)),
+                    children({"tasks": []}, item) if children else [],
+                )
+            )
             continue
-        diff = ItemDiff(item[title_field], "changed", field_changes(model, fields, before, item))
+        diff = ItemDiff(
+            item[title_field],
+            "changed",
+            field_changes(model, fields, before, item),
+            moved=item["id"] in moved,
+        )
         if children:
             diff.tasks = children(before, item)
-        if diff.fields or diff.tasks:
+        if diff.fields or diff.tasks or diff.moved:
             result.append(diff)
     result.extend(
-        ItemDiff(item[title_field], "removed") for item in old_items if item["id"] not in new_by_id
+        ItemDiff(
+            item[title_field],
+            "removed",
+            field_changes(model, fields, _filled(item, fields), {}),
+            children(item, {"tasks": []}) if children else [],
+        )
+        for item in old_items
+        if item["id"] not in new_by_id
     )
     return result
 

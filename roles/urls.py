@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import version_views, views
 
 app_name = "roles"
 urlpatterns = [
@@ -13,4 +13,23 @@ urlpatterns = [
         views.role_unassign_view,
         name="unassign",
     ),
+    # co-signed versions and the history of the role
+    path("<uuid:role_id>/versions/", version_views.versions, name="versions"),
+    path(
+        "<uuid:role_id>/versions/request/",
+        version_views.version_request,
+        name="version_request",
+    ),
+    path(
+        "<uuid:role_id>/versions/compare/",
+        version_views.version_compare,
+        name="version_compare",
+    ),
+    path("<uuid:role_id>/versions/<int:number>/", version_views.version, name="version"),
+    path(
+        "<uuid:role_id>/versions/<int:number>/answer/",
+        version_views.version_answer,
+        name="version_answer",
+    ),
+    path("<uuid:role_id>/history/", version_views.history, name="history"),
 ]

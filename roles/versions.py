@@ -83,7 +83,8 @@ def version_answer(*, version, by, decision, comment=""):
     if decision == Decision.CHANGES_REQUESTED:
         record(role.pk, by=by, kind=RoleEvent.Kind.CHANGES_REQUESTED, subject=f"v{version.number}")
         notify(
-            [version.requested_by],
+            # The requester, unless they are the one asking (nobody needs their own e-mail).
+            [version.requested_by] if version.requested_by_id != by.pk else [],
             subject=gettext_lazy("Changes asked on version %(number)s of “%(role)s”"),
             template="roles/email/version_changes.txt",
             context={

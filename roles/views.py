@@ -10,8 +10,9 @@ from peerwork.editing import save_or_render
 from structures.access import get_role_for_user
 
 from .forms import AssignForm, RoleEditForm
-from .models import Role, RoleAssignment
+from .models import Role, RoleAssignment, RoleSheetVersion, Signature
 from .services import role_assign, role_delete, role_unassign, role_update
+from .snapshots import diff, snapshot
 
 
 def _sheet_queryset():
@@ -29,7 +30,36 @@ def _sheet_queryset():
 
 def role_detail(request, role_id):
     role, access = get_role_for_user(request.user, role_id, _sheet_queryset())
-    return render(request, "roles/detail.html", {"role": role, "access": access})
+    adopted = awaiting = None
+    for version in role.versions.filter(
+        status__in=[RoleSheetVersion.Status.ADOPTED, RoleSheetVersion.Status.AWAITING]
+    ):
+        if version.status == RoleSheetVersion.Status.ADOPTED:
+            adopted = version
+        else:
+            awaiting = version
+    # Always one query (a prefetch would be skipped when there is no version).
+    signatures = list(
+        Signature.objects.filter(
+            version__role=role, version__status=RoleSheetVersion.Status.AWAITING
+        )
+    )
+    context = {
+        "role": role,
+        "access": access,
+        # Latitude: which missions' tasks this person may change directly.
+        "editable_task_missions": {m.pk for m in role.missions.all() if access.can_edit_tasks(m)},
+        "adopted": adopted,
+        "draft_differs": adopted is not None and bool(diff(adopted.snapshot, snapshot(role))),
+        "awaiting": awaiting,
+        "awaiting_signed": sum(s.decision == Signature.Decision.SIGNED for s in signatures),
+        "awaiting_total": len(signatures),
+        "my_signature_pending": any(
+            s.signer_id == request.user.pk and s.decision != Signature.Decision.SIGNED
+            for s in signatures
+        ),
+    }
+    return render(request, "roles/detail.html", context)
 
 
 def role_edit(request, role_id):

@@ -80,6 +80,7 @@ pg_dir=
 pg_started=
 as_pg=()
 pg_cmd() { (cd "$pg_dir" && ${as_pg[@]+"${as_pg[@]}"} "$@"); }
+# shellcheck disable=SC2329 # invoked by the EXIT trap
 cleanup() {
 	if [[ -n $pg_started ]]; then
 		pg_cmd "$pg_bin/pg_ctl" stop -D "$pg_dir/data" -m immediate -w >/dev/null 2>&1 || true

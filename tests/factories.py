@@ -138,3 +138,38 @@ class DailyTaskFactory(factory.django.DjangoModelFactory):
     frequency = Frequency.WEEKLY
     minutes_per_week = 60
     position = factory.Sequence(lambda n: n)
+
+
+# --- proposals (appended for the joint definition) -----------------------------------------
+
+
+def _mission_values(mission):
+    return {name: getattr(mission, name) for name in Mission.EDITABLE_FIELDS}
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    """An open proposal to change a mission's delimitation (what it includes)."""
+
+    class Meta:
+        model = "missions.Proposal"
+
+    role = factory.SubFactory(RoleFactory)
+    author = factory.SubFactory(UserFactory)
+    kind = "change_mission"
+    mission = factory.SubFactory(MissionFactory, role=factory.SelfAttribute("..role"))
+    subject = factory.LazyAttribute(lambda o: o.mission.title)
+    before = factory.LazyAttribute(lambda o: _mission_values(o.mission))
+    proposed = factory.LazyAttribute(
+        lambda o: _mission_values(o.mission) | {"includes": "Les maraudes du matin aussi"}
+    )
+    base_revision = factory.LazyAttribute(lambda o: o.mission.revision)
+    rationale = "Les personnes sont plus faciles à rencontrer le matin."
+
+
+class ProposalCommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "missions.ProposalComment"
+
+    proposal = factory.SubFactory(ProposalFactory)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"Message {n} de la discussion")

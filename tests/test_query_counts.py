@@ -2,6 +2,8 @@
 
 import pytest
 
+from roles.versions import version_request
+
 from .factories import DailyTaskFactory, MissionFactory, RoleAssignmentFactory, RoleFactory
 
 
@@ -12,10 +14,11 @@ def _grow_sheet(role, missions, tasks_per_mission):
 
 
 # Session + user + the request's savepoint pair (ATOMIC_REQUESTS), then the page's own queries:
-# role sheet = role with access and indicators, missions, tasks, assignments with people;
+# role sheet = role with access and indicators, missions, tasks, assignments with people,
+# adopted/awaiting versions, signatures of the awaiting one;
 # structure page = structure with access, roles with indicators, assignments, members, supports,
 # pending invitations; home = visible structures, my roles.
-ROLE_SHEET_QUERIES = 8
+ROLE_SHEET_QUERIES = 10
 STRUCTURE_PAGE_QUERIES = 10
 HOME_QUERIES = 6
 
@@ -24,6 +27,8 @@ HOME_QUERIES = 6
 def test_role_sheet_query_count_does_not_grow(client, world, django_assert_num_queries, size):
     _grow_sheet(world.role, missions=2 * size, tasks_per_mission=3)
     RoleAssignmentFactory.create_batch(size, role=world.role)
+    for _ in range(size):  # each request supersedes the previous one
+        version_request(role=world.role, by=world.manager)
     client.force_login(world.manager)
     with django_assert_num_queries(ROLE_SHEET_QUERIES):
         response = client.get(world.role.get_absolute_url())

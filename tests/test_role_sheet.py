@@ -39,10 +39,11 @@ def shown(text, response):
 
 
 def page_warnings(response):
-    """The warnings listed in the health box of a rendered role sheet."""
+    """The warnings listed in the health box of a rendered role sheet (not the agreement box)."""
+    box = html(response).split('id="health-title"', 1)[1].split("</section>", 1)[0]
     return [
         item.strip()
-        for item in re.findall(r'<li class="indicator-warn[^"]*">(.*?)</li>', html(response), re.S)
+        for item in re.findall(r'<li class="indicator-warn[^"]*">(.*?)</li>', box, re.S)
     ]
 
 

@@ -112,7 +112,8 @@ def test_phare_sheet_shows_warnings(demo, client):
     response = sheet(client, "responsable@phare.example", "phare")
     assert response.context["role"].health.warnings
     warnings = re.findall(r'<li class="indicator-warn[^"]*">', response.content.decode())
-    assert len(warnings) == len(response.context["role"].health.warnings)
+    health = response.context["role"].health
+    assert len(warnings) == len(health.warnings) + len(health.agreement_warnings)
 
 
 def test_escale_sheet_draws_on_lived_experience(demo, client):
