@@ -8,7 +8,11 @@ of page it is; EXPECTED says, per kind, what each person of the `world` fixture 
   404, the structure's existence is not revealed;
 - readers (the peer workers of the structure, its current facilitator): the read pages, and 403
   on every write;
-- the manager: everything.
+- the manager: everything;
+- proposals are read and discussed by the people on the role (its managers and assigned peer
+  workers) and the facilitator; a peer worker of the structure who does not hold the role gets
+  403; the facilitator discusses but never proposes, decides or signs; only the author withdraws;
+  only a signatory signs.
 
 A POST that is refused must change nothing: the data sent is valid (the manager's same POST does
 change things), and the state of the world is compared before and after.
@@ -28,8 +32,10 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from missions.models import DailyTask, Frequency, Latitude, Mission
-from roles.models import Role, RoleAssignment
+from missions.models import DailyTask, Frequency, Latitude, Mission, Proposal, ProposalComment
+from missions.proposals import proposal_create
+from roles.models import Role, RoleAssignment, RoleSheetVersion, Signature
+from roles.versions import version_request
 from structures.models import Capacity, Invitation, Membership
 
 # What a person gets. OK: 200 on GET, a 302 redirect (not to login) on POST.
@@ -61,6 +67,40 @@ EXPECTED = {
         "anonymous": LOGIN,
         "manager": OK,
         "peer_worker": 403,
+        "other_peer_worker": 403,
+        "facilitator": 403,
+        **_OUTSIDERS,
+    },
+    "discussion": {
+        "anonymous": LOGIN,
+        "manager": OK,
+        "peer_worker": OK,
+        "other_peer_worker": 403,
+        "facilitator": OK,
+        **_OUTSIDERS,
+    },
+    "propose": {
+        "anonymous": LOGIN,
+        "manager": OK,
+        "peer_worker": OK,
+        "other_peer_worker": 403,
+        "facilitator": 403,
+        **_OUTSIDERS,
+    },
+    # The proposal of the world is the peer worker's.
+    "author": {
+        "anonymous": LOGIN,
+        "manager": 403,
+        "peer_worker": OK,
+        "other_peer_worker": 403,
+        "facilitator": 403,
+        **_OUTSIDERS,
+    },
+    # The version of the world asks the manager and the assigned peer worker to sign.
+    "signatory": {
+        "anonymous": LOGIN,
+        "manager": OK,
+        "peer_worker": OK,
         "other_peer_worker": 403,
         "facilitator": 403,
         **_OUTSIDERS,
@@ -154,6 +194,52 @@ def _nothing(w):
     return {}
 
 
+def _the_proposal(w):
+    """An open proposal of the assigned peer worker, made once per test."""
+    if not hasattr(w, "proposal"):
+        values = {name: getattr(w.mission, name) for name in Mission.EDITABLE_FIELDS}
+        w.proposal = proposal_create(
+            role=w.role,
+            by=w.peer_worker,
+            kind=Proposal.Kind.CHANGE_MISSION,
+            mission=w.mission,
+            rationale="Le matin, on rencontre d'autres personnes.",
+            proposed=values | {"includes": "Les tournées du matin et du soir"},
+        )
+    return w.proposal
+
+
+def _proposal(w):
+    return {"proposal_id": _the_proposal(w).pk}
+
+
+def _version(w):
+    """Version 1 of the sheet, waiting for the manager's and the peer worker's signatures."""
+    if not hasattr(w, "version"):
+        w.version = version_request(role=w.role, by=w.manager)
+    return {"role_id": w.role.pk, "number": w.version.number}
+
+
+def _sending(data):
+    return lambda w: data(w) | {"rationale": "Parce que c'est plus juste.", "send": "1"}
+
+
+def _send(w):
+    return {"rationale": "Parce que c'est plus juste.", "send": "1"}
+
+
+def _comment_data(w):
+    return {"body": "Bonne idée, parlons-en jeudi."}
+
+
+def _decline_data(w):
+    return {"reason": "Pas avant la fin de l'hiver."}
+
+
+def _sign_data(w):
+    return {"decision": Signature.Decision.SIGNED}
+
+
 @dataclass(frozen=True)
 class Url:
     name: str
@@ -200,6 +286,39 @@ URLS = [
     Url("missions:task_delete", "write", kwargs=_task),
     Url("missions:task_delete", "write", "post", _task),
     Url("missions:task_move", "write", "post", _task, _down),
+    # proposals
+    Url("missions:proposals", "discussion", kwargs=_role),
+    Url("missions:propose_mission_add", "propose", kwargs=_role),
+    Url("missions:propose_mission_add", "propose", "post", _role, _sending(_mission_data)),
+    Url("missions:propose_mission_change", "propose", kwargs=_mission),
+    Url(
+        "missions:propose_mission_change",
+        "propose",
+        "post",
+        _mission,
+        _sending(_mission_edit_data),
+    ),
+    Url("missions:propose_mission_removal", "propose", kwargs=_mission),
+    Url("missions:propose_mission_removal", "propose", "post", _mission, _send),
+    Url("missions:propose_task_add", "propose", kwargs=_mission),
+    Url("missions:propose_task_add", "propose", "post", _mission, _sending(_task_data)),
+    Url("missions:propose_task_change", "propose", kwargs=_task),
+    Url("missions:propose_task_change", "propose", "post", _task, _sending(_task_edit_data)),
+    Url("missions:propose_task_removal", "propose", kwargs=_task),
+    Url("missions:propose_task_removal", "propose", "post", _task, _send),
+    Url("missions:proposal", "discussion", kwargs=_proposal),
+    Url("missions:proposal_comment", "discussion", "post", _proposal, _comment_data),
+    Url("missions:proposal_accept", "write", "post", _proposal),
+    Url("missions:proposal_decline", "write", "post", _proposal, _decline_data),
+    Url("missions:proposal_withdraw", "author", "post", _proposal),
+    # versions and history
+    Url("roles:versions", "read", kwargs=_role),
+    Url("roles:version_request", "write", "post", _role),
+    Url("roles:version", "read", kwargs=_version),
+    Url("roles:version_answer", "signatory", "post", _version, _sign_data),
+    Url("roles:version_compare", "read", kwargs=_role),
+    Url("roles:history", "read", kwargs=_role),
+    Url("waiting", "home"),
 ]
 
 # Pages for people who are not logged in (or about logging in): outside the matrix.
@@ -242,8 +361,21 @@ def world_state(w):
         "assignments": sorted(RoleAssignment.objects.values_list("role_id", "peer_worker_id")),
         "counts": {
             model.__name__: model.objects.count()
-            for model in (Role, Mission, DailyTask, RoleAssignment, Invitation, Membership)
+            for model in (
+                Role,
+                Mission,
+                DailyTask,
+                RoleAssignment,
+                Invitation,
+                Membership,
+                Proposal,
+                ProposalComment,
+                RoleSheetVersion,
+            )
         },
+        "proposals": sorted(Proposal.objects.values_list("pk", "status")),
+        "versions": sorted(RoleSheetVersion.objects.values_list("pk", "status")),
+        "signatures": sorted(Signature.objects.values_list("pk", "decision")),
         "mails sent": len(mail.outbox),
     }
 
@@ -321,12 +453,19 @@ def test_the_matrix_names_only_existing_urls(world):
         ("roles:unassign", _assignment),
         ("missions:mission_move", _mission),
         ("missions:task_move", _task),
+        ("missions:proposal_comment", _proposal),
+        ("missions:proposal_accept", _proposal),
+        ("missions:proposal_decline", _proposal),
+        ("missions:proposal_withdraw", _proposal),
+        ("roles:version_request", _role),
+        ("roles:version_answer", _version),
     ],
 )
 def test_actions_refuse_get(client, world, name, kwargs):
     client.force_login(world.manager)
+    path = reverse(name, kwargs=kwargs(world))
     before = world_state(world)
-    assert client.get(reverse(name, kwargs=kwargs(world))).status_code == 405
+    assert client.get(path).status_code == 405
     assert world_state(world) == before
 
 
