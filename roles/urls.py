@@ -5,6 +5,7 @@ from . import version_views, views
 app_name = "roles"
 urlpatterns = [
     path("<uuid:role_id>/", views.role_detail, name="detail"),
+    path("<uuid:role_id>/sheet.pdf", views.role_pdf, name="pdf"),
     path("<uuid:role_id>/edit/", views.role_edit, name="edit"),
     path("<uuid:role_id>/delete/", views.role_delete_view, name="delete"),
     path("<uuid:role_id>/people/", views.role_people, name="people"),

@@ -1,7 +1,9 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,6 +13,7 @@ from structures.access import get_role_for_user
 
 from .forms import AssignForm, RoleEditForm
 from .models import Role, RoleAssignment, RoleSheetVersion, Signature
+from .pdf import render_sheet_pdf
 from .services import role_assign, role_delete, role_unassign, role_update
 from .snapshots import diff, snapshot
 
@@ -60,6 +63,22 @@ def role_detail(request, role_id):
         ),
     }
     return render(request, "roles/detail.html", context)
+
+
+def role_pdf(request, role_id):
+    """The sheet as a PDF for meetings and files, in the reader's language."""
+    role, _access = get_role_for_user(request.user, role_id, _sheet_queryset())
+    adopted = role.versions.filter(status=RoleSheetVersion.Status.ADOPTED).first()
+    signatures = (
+        list(adopted.signatures.select_related("signer").order_by("decided_at")) if adopted else []
+    )
+    response = HttpResponse(
+        render_sheet_pdf(role, adopted=adopted, signatures=signatures),
+        content_type="application/pdf",
+    )
+    filename = slugify(f"{role.structure.name} {role.title}") or "role"
+    response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+    return response
 
 
 def role_edit(request, role_id):
