@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: run test install install-dev assets messages lint format clean
+.PHONY: run test install install-dev assets messages lint format bench clean
 
 $(VENV)/bin/uv:
 	@test -n "$(PYTHON)" || { echo "peerwork needs Python >= 3.12 (pyenv install 3.13, or your system's python3.12)." >&2; exit 1; }
@@ -48,6 +48,10 @@ run: install assets messages
 
 test: install-dev assets messages
 	bash scripts/test.sh
+
+# Measurements, as ratios taken in one run (the machine is noisy): see bench/.
+bench: install-dev assets messages
+	$(PY) bench/bench_pdf.py
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -5,10 +5,12 @@ directory are skipped, except under CI=true, where that is an error. Never `play
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
 
 # Playwright's sync API runs an event loop in the test thread; the ORM must still work beside it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -52,6 +54,46 @@ def pytest_collection_modifyitems(config, items):
     skip = pytest.mark.skip(reason=f"no browser: {problem}")
     for item in e2e_items:
         item.add_marker(skip)
+
+
+def _close_db_connections():
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close()
+
+
+@pytest.fixture(scope="session")
+def playwright(_pw_api_request_contexts):
+    """pytest-playwright 0.10's `playwright` fixture, closing Django's connections around it.
+
+    While Playwright's sync API is started, the main thread has a "running" asyncio loop, so
+    Django's `connections` (an asgiref Local) hands out a second set of connection objects.
+    Whatever is left open on the side not in use is orphaned: on PostgreSQL, dropping the test
+    database at the end then fails with "database ... is being accessed by other users".
+    """
+    _close_db_connections()
+    pw = sync_playwright().start()
+    if _pw_api_request_contexts:
+        _pw_api_request_contexts.instrument(pw)
+    yield pw
+    _close_db_connections()
+    pw.stop()
+
+
+@pytest.fixture(autouse=True)
+def _connect_shared_sqlite(request):
+    """On in-memory SQLite, connect the connection the live server shares before it serves.
+
+    The browser sends requests in parallel; threads that find the shared connection unopened
+    each open one and all but one leak (ResourceWarning, an error here).
+    """
+    if "live_server" in request.fixturenames:
+        for connection in request.getfixturevalue(
+            "live_server"
+        ).thread.connections_override.values():
+            connection.ensure_connection()
 
 
 @pytest.fixture(scope="session")
@@ -101,7 +143,23 @@ def assert_accessible(page, context=None):
     return results
 
 
+# Every page checked by axe is also saved as a screenshot here, for a person to look at.
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
 @pytest.fixture
-def axe_check():
-    """`axe_check(page)` (or `axe_check(page, context="main")`) asserts zero axe violations."""
-    return assert_accessible
+def axe_check(request):
+    """`axe_check(page)` (or `axe_check(page, context="main")`) asserts zero axe violations
+    and saves a full-page screenshot named after the test, the step and the viewport width."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    test_name = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name).strip("-")
+    step = 0
+
+    def check(page, context=None):
+        nonlocal step
+        step += 1
+        width = (page.viewport_size or {}).get("width", 0)
+        page.screenshot(path=SCREENSHOTS / f"{test_name}-{step:02d}-{width}px.png", full_page=True)
+        return assert_accessible(page, context)
+
+    return check
