@@ -358,6 +358,58 @@ class ReferenceMission(models.Model):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        """The library is curated in the admin site: check the shape of the JSON fields there,
+        so that copying a reference never fails later."""
+        from django.core.exceptions import ValidationError
+
+        from structures.models import StructureKind
+
+        errors = {}
+        tasks = self.typical_tasks
+        if not isinstance(tasks, list) or not all(isinstance(item, dict) for item in tasks):
+            errors["typical_tasks"] = _(
+                'A list of tasks like {"action": "…", "frequency": "weekly", '
+                '"minutes_per_week": 60}.'
+            )
+        else:
+            for item in tasks:
+                task = DailyTask(
+                    action=str(item.get("action") or "").strip(),
+                    frequency=item.get("frequency") or Frequency.WEEKLY,
+                    minutes_per_week=item.get("minutes_per_week") or 0,
+                )
+                try:
+                    task.clean_fields(exclude=["mission", "updated_by"])
+                except ValidationError as error:
+                    errors["typical_tasks"] = _("Task “%(action)s”: %(error)s") % {
+                        "action": task.action or "?",
+                        "error": " ".join(error.messages),
+                    }
+                    break
+        kinds = self.suits_kinds
+        if not isinstance(kinds, list) or not all(kind in StructureKind.values for kind in kinds):
+            errors["suits_kinds"] = _("A list of kinds of structure, among: %(kinds)s.") % {
+                "kinds": ", ".join(StructureKind.values)
+            }
+        if errors:
+            raise ValidationError(errors)
+
+    def task_values(self):
+        """The typical tasks as the values of new daily tasks (see `clean` for their shape)."""
+        return [
+            {
+                "action": str(item.get("action") or "").strip(),
+                "frequency": item.get("frequency") or Frequency.WEEKLY,
+                "minutes_per_week": int(item.get("minutes_per_week") or 0),
+            }
+            for item in self.typical_tasks
+        ]
+
+    def suits(self, kind):
+        """True when the reference suits structures of `kind` (an empty list suits all)."""
+        return not self.suits_kinds or kind in self.suits_kinds
+
     def mission_fields(self):
         """The values a new mission copied from this reference starts with."""
         return {

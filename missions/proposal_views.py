@@ -279,6 +279,7 @@ def _render_proposal(
         "structure": proposal.role.structure,
         "mode": _mode(proposal.kind),
         "changes": proposals.changed_fields(proposal),
+        "proposed_tasks": proposals.proposed_tasks(proposal),
         "target": target,
         "conflict": conflict,
         "has_conflict": has_conflict,

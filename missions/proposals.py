@@ -110,6 +110,36 @@ def conflicts(proposal):
     )
 
 
+TASK_FIELDS = ("action", "frequency", "minutes_per_week")
+
+
+def _check_tasks(tasks):
+    """The daily tasks an added mission comes with (`proposed["tasks"]`), checked now so that
+    accepting the proposal later cannot fail on them."""
+    if not isinstance(tasks, list):
+        raise ValidationError(_("The proposed daily tasks are not readable."))
+    checked = []
+    for item in tasks:
+        values = {name: item.get(name) for name in TASK_FIELDS} if isinstance(item, dict) else {}
+        task = DailyTask(**values)
+        try:
+            task.clean_fields(exclude=["mission", "updated_by"])
+        except ValidationError as error:
+            raise ValidationError(
+                _("Daily task “%(action)s”: %(error)s")
+                % {"action": values.get("action") or "?", "error": " ".join(error.messages)}
+            ) from error
+        checked.append({name: getattr(task, name) for name in TASK_FIELDS})
+    return checked
+
+
+def proposed_tasks(proposal):
+    """The daily tasks an added mission comes with, as unsaved DailyTask to show them."""
+    if proposal.kind != Kind.ADD_MISSION:
+        return []
+    return [DailyTask(**values) for values in proposal.proposed.get("tasks", [])]
+
+
 def _managers(role):
     from structures.models import User
 
@@ -137,6 +167,8 @@ def proposal_create(*, role, by, kind, rationale, mission=None, task=None, propo
     before = before_values(kind, target)
     proposed = dict(proposed or {}) if kind not in _REMOVES else {}
     _check_changes(kind, before, proposed)
+    if kind == Kind.ADD_MISSION and "tasks" in proposed:
+        proposed["tasks"] = _check_tasks(proposed["tasks"])
     subject = (proposed or before).get("title") or (proposed or before).get("action", "")
     proposal = Proposal.objects.create(
         role=role,
@@ -187,7 +219,12 @@ def _apply(proposal, target, *, by):
     }
     match proposal.kind:
         case Kind.ADD_MISSION:
-            services.mission_create(role=proposal.role, by=by, **proposal.proposed)
+            # An added mission may come with its daily tasks (e.g. from the library).
+            values = dict(proposal.proposed)
+            tasks = values.pop("tasks", [])
+            mission = services.mission_create(role=proposal.role, by=by, **values)
+            for task in tasks:
+                services.task_create(mission=mission, by=by, **task)
         case Kind.CHANGE_MISSION:
             services.mission_update(mission=target, by=by, revision=target.revision, **fields)
         case Kind.REMOVE_MISSION:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import proposal_views, views
+from . import library_views, proposal_views, views
 
 app_name = "missions"
 urlpatterns = [
@@ -64,5 +64,17 @@ urlpatterns = [
         "proposals/<int:proposal_id>/withdraw/",
         proposal_views.proposal_withdraw,
         name="proposal_withdraw",
+    ),
+    # the library of reference missions
+    path("roles/<uuid:role_id>/library/", library_views.library, name="library"),
+    path(
+        "roles/<uuid:role_id>/library/<int:reference_id>/add/",
+        library_views.library_add,
+        name="library_add",
+    ),
+    path(
+        "roles/<uuid:role_id>/library/<int:reference_id>/propose/",
+        library_views.library_propose,
+        name="library_propose",
     ),
 ]

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from structures import portfolio_views
 from structures import views as structure_views
 from structures.forms import EmailAuthenticationForm
 from structures.i18n import set_language
@@ -12,6 +13,8 @@ admin.site.site_header = "peerwork"
 urlpatterns = [
     path("", structure_views.home, name="home"),
     path("waiting/", waiting, name="waiting"),
+    path("portfolio/", portfolio_views.portfolio, name="portfolio"),
+    path("platform/overview/", portfolio_views.platform_overview, name="platform_overview"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

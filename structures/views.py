@@ -20,8 +20,11 @@ from .services import invitation_accept, invitation_send, membership_deactivate
 
 
 def home(request):
-    """What to do next, for each kind of person."""
+    """What to do next, for each kind of person. A facilitator who belongs to no structure
+    starts from their portfolio."""
     structures = list(visible_structures(request.user).order_by("name"))
+    if structures and not any(structure.viewer_capacity for structure in structures):
+        return redirect("portfolio")
     my_roles = list(
         Role.objects.filter(
             assignments__peer_worker=request.user,
@@ -31,7 +34,12 @@ def home(request):
         .select_related("structure")
         .order_by("structure__name", "title")
     )
-    return render(request, "home.html", {"structures": structures, "my_roles": my_roles})
+    supports_some = any(structure.viewer_supports for structure in structures)
+    return render(
+        request,
+        "home.html",
+        {"structures": structures, "my_roles": my_roles, "supports_some": supports_some},
+    )
 
 
 def structure_detail(request, slug):

@@ -173,3 +173,34 @@ class ProposalCommentFactory(factory.django.DjangoModelFactory):
     proposal = factory.SubFactory(ProposalFactory)
     author = factory.SubFactory(UserFactory)
     body = factory.Sequence(lambda n: f"Message {n} de la discussion")
+
+
+# --- reviews (appended for facilitation) ---------------------------------------------------
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    """A facilitator's review of a structure. `with_recommendations=N`: N open ones about the
+    whole structure."""
+
+    class Meta:
+        model = "structures.Review"
+        skip_postgeneration_save = True
+
+    structure = factory.SubFactory(StructureFactory)
+    author = factory.SubFactory(UserFactory)
+    reviewed_on = factory.LazyFunction(timezone.localdate)
+    notes = "Rencontre avec l'équipe : la fiche de rôle avance bien."
+
+    @factory.post_generation
+    def with_recommendations(obj, create, extracted, **kwargs):
+        if create and extracted:
+            RecommendationFactory.create_batch(extracted, review=obj)
+
+
+class RecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "structures.Recommendation"
+
+    review = factory.SubFactory(ReviewFactory)
+    text = factory.Sequence(lambda n: f"Recommandation {n}")
+    position = factory.Sequence(lambda n: n)

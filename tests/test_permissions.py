@@ -38,8 +38,9 @@ from roles.models import Role, RoleAssignment, RoleSheetVersion, Signature
 from roles.versions import version_request
 from structures.models import Capacity, Invitation, Membership
 
-# What a person gets. OK: 200 on GET, a 302 redirect (not to login) on POST.
-LOGIN, OK = "login", "ok"
+# What a person gets. OK: 200 on GET, a 302 redirect (not to login) on POST. ELSEWHERE: a GET
+# redirected somewhere else than the login page (a facilitator's home is their portfolio).
+LOGIN, OK, ELSEWHERE = "login", "ok", "elsewhere"
 
 ACTORS = [
     "anonymous",
@@ -54,7 +55,21 @@ ACTORS = [
 
 _OUTSIDERS = {"other_manager": 404, "other_facilitator": 404, "admin": 404}
 EXPECTED = {
-    "home": {"anonymous": LOGIN} | {actor: OK for actor in ACTORS[1:]},
+    "home": {"anonymous": LOGIN}
+    | {actor: OK for actor in ACTORS[1:]}
+    | {"facilitator": ELSEWHERE, "other_facilitator": ELSEWHERE},
+    "anyone": {"anonymous": LOGIN} | {actor: OK for actor in ACTORS[1:]},
+    # Counts across the platform: its admins only; for anyone else the page does not exist.
+    "platform": {"anonymous": LOGIN} | {actor: 404 for actor in ACTORS[1:]} | {"admin": OK},
+    # The structure report: its managers and its facilitator, not its peer workers.
+    "report": {
+        "anonymous": LOGIN,
+        "manager": OK,
+        "peer_worker": 403,
+        "other_peer_worker": 403,
+        "facilitator": OK,
+        **_OUTSIDERS,
+    },
     "read": {
         "anonymous": LOGIN,
         "manager": OK,
@@ -318,7 +333,11 @@ URLS = [
     Url("roles:version_answer", "signatory", "post", _version, _sign_data),
     Url("roles:version_compare", "read", kwargs=_role),
     Url("roles:history", "read", kwargs=_role),
-    Url("waiting", "home"),
+    Url("waiting", "anyone"),
+    # facilitation
+    Url("portfolio", "anyone"),
+    Url("structures:report_csv", "report", kwargs=_structure),
+    Url("platform_overview", "platform"),
 ]
 
 # Pages for people who are not logged in (or about logging in): outside the matrix.
@@ -410,6 +429,9 @@ def test_permission_matrix(client, world, url, actor):
         assert not response["Location"].startswith(reverse("login"))
     elif expected == OK:
         assert response.status_code == 200
+    elif expected == ELSEWHERE:
+        assert response.status_code == 302
+        assert not response["Location"].startswith(reverse("login"))
     else:
         assert response.status_code == expected
 

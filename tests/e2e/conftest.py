@@ -82,18 +82,15 @@ def playwright(_pw_api_request_contexts):
     pw.stop()
 
 
-@pytest.fixture(autouse=True)
-def _connect_shared_sqlite(request):
-    """On in-memory SQLite, connect the connection the live server shares before it serves.
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's `live_server`, started only once the test database exists.
 
-    The browser sends requests in parallel; threads that find the shared connection unopened
-    each open one and all but one leak (ResourceWarning, an error here).
+    Session fixtures are set up before function ones, so the live server could start before
+    `transactional_db` creates the database; on in-memory SQLite it would then not share the
+    tests' connection, and each request thread would leak its own (ResourceWarning).
     """
-    if "live_server" in request.fixturenames:
-        for connection in request.getfixturevalue(
-            "live_server"
-        ).thread.connections_override.values():
-            connection.ensure_connection()
+    return live_server
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,131 @@
+"""The facilitator's portfolio: the structures a person supports today, each with its roles and
+their health indicators.
+
+Two queries whatever the size of the portfolio: the structures (with the date of their last
+review), then their roles with the indicators computed in SQL by `Role.objects.with_indicators()`.
+The warnings are the role sheet's own (`RoleHealth`), read from those annotations; sorting and
+filtering happen on the rows already in memory.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from roles.models import PEER_SHARE_THRESHOLD, Role
+
+from .models import FacilitatorSupport, Review, Structure
+
+
+class Sort:
+    NAME = "name"
+    WARNINGS = "warnings"
+    REVIEW = "review"
+
+    CHOICES = [
+        (NAME, _("structure name")),
+        (WARNINGS, _("number of warnings, most first")),
+        (REVIEW, _("date of the last review, oldest first")),
+    ]
+
+
+@dataclass
+class RoleRow:
+    role: Role
+    health: object  # RoleHealth
+    warnings: list
+    agreement_warnings: list
+    days_since_adopted: int | None
+
+    @property
+    def n_warnings(self):
+        return len(self.warnings) + len(self.agreement_warnings)
+
+    @property
+    def share_flagged(self):
+        share = self.health.lived_share
+        return share is not None and share < PEER_SHARE_THRESHOLD
+
+
+@dataclass
+class StructureRow:
+    structure: Structure
+    last_review_on: datetime.date | None
+    days_since_review: int | None
+    roles: list = field(default_factory=list)
+
+    @property
+    def n_warnings(self):
+        # A structure without any role sheet is itself a warning: there is nothing to support.
+        if not self.roles:
+            return 1
+        return sum(row.n_warnings for row in self.roles)
+
+
+def supported_structures(user, day=None):
+    """Structures `user` supports on `day` (today by default): start ≤ day ≤ end (or no end)."""
+    if not user.is_authenticated:
+        return Structure.objects.none()
+    supports = FacilitatorSupport.objects.current(day).filter(
+        facilitator=user, structure=OuterRef("pk")
+    )
+    return Structure.objects.filter(Exists(supports)).annotate(
+        last_review_on=Subquery(
+            Review.objects.filter(structure=OuterRef("pk"))
+            .order_by("-reviewed_on")
+            .values("reviewed_on")[:1]
+        )
+    )
+
+
+def _days_since(moment, now):
+    return None if moment is None else (now - moment).days
+
+
+@dataclass
+class Portfolio:
+    rows: list  # of StructureRow, sorted and filtered
+    n_supported: int  # before filtering
+
+
+def portfolio_rows(user, *, sort=Sort.NAME, warnings_only=False):
+    """The portfolio's rows, sorted and filtered. Two queries."""
+    now, today = timezone.now(), timezone.localdate()
+    structures = supported_structures(user).prefetch_related(
+        Prefetch(
+            "roles",
+            queryset=Role.objects.with_indicators().order_by("title", "pk"),
+            to_attr="roles_with_indicators",
+        )
+    )
+    rows = []
+    for structure in structures.order_by("name", "pk"):
+        row = StructureRow(
+            structure=structure,
+            last_review_on=structure.last_review_on,
+            days_since_review=_days_since(structure.last_review_on, today),
+        )
+        for role in structure.roles_with_indicators:
+            health = role.health
+            row.roles.append(
+                RoleRow(
+                    role=role,
+                    health=health,
+                    warnings=health.warnings,
+                    agreement_warnings=health.agreement_warnings,
+                    days_since_adopted=_days_since(health.adopted_at, now),
+                )
+            )
+        rows.append(row)
+
+    n_supported = len(rows)
+    if warnings_only:
+        rows = [row for row in rows if row.n_warnings]
+    if sort == Sort.WARNINGS:
+        rows.sort(key=lambda row: -row.n_warnings)  # stable: by name within a count
+    elif sort == Sort.REVIEW:
+        # Never reviewed first, then the oldest review.
+        rows.sort(key=lambda row: (row.last_review_on is not None, row.last_review_on or today))
+    return Portfolio(rows=rows, n_supported=n_supported)

@@ -1,0 +1,85 @@
+"""Facilitation pages: the facilitator's portfolio, a structure's report as CSV, and the
+platform overview for its admins."""
+
+from django import forms
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from roles.models import PEER_SHARE_THRESHOLD
+
+from .access import get_structure_for_user
+from .exports import report_filename, write_report
+from .overview import RECENT_DAYS, platform_counts
+from .portfolio import Sort, portfolio_rows
+
+
+class PortfolioForm(forms.Form):
+    """Sort and filter, as GET parameters: works without JavaScript, a link can be shared."""
+
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        choices=Sort.CHOICES,
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    warnings_only = forms.BooleanField(
+        label=_("Only structures with a warning"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def options(self):
+        """The valid choices, or the defaults (an unknown value is ignored, not an error)."""
+        cleaned = self.cleaned_data if self.is_valid() else {}
+        return {
+            "sort": cleaned.get("sort") or Sort.NAME,
+            "warnings_only": cleaned.get("warnings_only", False),
+        }
+
+
+def portfolio(request):
+    """The structures the person supports today, with the indicators of their roles."""
+    form = PortfolioForm(request.GET)
+    options = form.options()
+    if not form.is_valid():
+        form = PortfolioForm(initial=options)
+    portfolio = portfolio_rows(request.user, **options)
+    return render(
+        request,
+        "structures/portfolio.html",
+        {
+            "form": form,
+            "rows": portfolio.rows,
+            "n_supported": portfolio.n_supported,
+            "filtered": options["warnings_only"],
+            "threshold": PEER_SHARE_THRESHOLD,
+        },
+    )
+
+
+def report_csv(request, slug):
+    """The structure's roles, missions, tasks and indicators, for its managers and its
+    facilitator. Peer workers read their sheets on the site (403 here)."""
+    structure, access = get_structure_for_user(request.user, slug)
+    access.require(access.is_manager or access.is_facilitator)
+    response = HttpResponse(
+        content_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{report_filename(structure)}"',
+            "Cache-Control": "no-store",
+        },
+    )
+    write_report(structure, response)
+    return response
+
+
+def platform_overview(request):
+    """Totals across the platform, for its admins; others get 404 (the page is not revealed)."""
+    if not request.user.is_staff:
+        raise Http404
+    return render(
+        request,
+        "structures/platform_overview.html",
+        {"counts": platform_counts(), "recent_days": RECENT_DAYS},
+    )
