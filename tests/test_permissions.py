@@ -32,11 +32,21 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from missions.models import DailyTask, Frequency, Latitude, Mission, Proposal, ProposalComment
+from missions.models import (
+    DailyTask,
+    Frequency,
+    Latitude,
+    Mission,
+    Proposal,
+    ProposalComment,
+    ReferenceMission,
+)
 from missions.proposals import proposal_create
 from roles.models import Role, RoleAssignment, RoleSheetVersion, Signature
 from roles.versions import version_request
-from structures.models import Capacity, Invitation, Membership
+from structures.models import Capacity, Invitation, Membership, Recommendation, Review
+
+from .factories import RecommendationFactory, ReviewFactory
 
 # What a person gets. OK: 200 on GET, a 302 redirect (not to login) on POST. ELSEWHERE: a GET
 # redirected somewhere else than the login page (a facilitator's home is their portfolio).
@@ -61,6 +71,17 @@ EXPECTED = {
     "anyone": {"anonymous": LOGIN} | {actor: OK for actor in ACTORS[1:]},
     # Counts across the platform: its admins only; for anyone else the page does not exist.
     "platform": {"anonymous": LOGIN} | {actor: 404 for actor in ACTORS[1:]} | {"admin": OK},
+    # Writing a review: the facilitator supporting the structure, nobody else.
+    "review_write": {
+        "anonymous": LOGIN,
+        "manager": 403,
+        "peer_worker": 403,
+        "other_peer_worker": 403,
+        "facilitator": OK,
+        **_OUTSIDERS,
+    },
+    # A review's notes: the structure's managers and its facilitator (peer workers see only the
+    # recommendations about their roles, on the list of reviews).
     # The structure report: its managers and its facilitator, not its peer workers.
     "report": {
         "anonymous": LOGIN,
@@ -68,6 +89,15 @@ EXPECTED = {
         "peer_worker": 403,
         "other_peer_worker": 403,
         "facilitator": OK,
+        **_OUTSIDERS,
+    },
+    # Adding a typical mission from the library: a proposal for peer workers holding the role.
+    "library_propose": {
+        "anonymous": LOGIN,
+        "manager": OK,
+        "peer_worker": OK,
+        "other_peer_worker": 403,
+        "facilitator": 403,
         **_OUTSIDERS,
     },
     "read": {
@@ -255,6 +285,46 @@ def _sign_data(w):
     return {"decision": Signature.Decision.SIGNED}
 
 
+def _the_review(w):
+    if not hasattr(w, "review"):
+        w.review = ReviewFactory(structure=w.structure, author=w.facilitator)
+        w.recommendation = RecommendationFactory(review=w.review, role=w.role)
+    return w.review
+
+
+def _review(w):
+    return {"slug": w.structure.slug, "review_id": _the_review(w).pk}
+
+
+def _recommendation(w):
+    _the_review(w)
+    return {"slug": w.structure.slug, "recommendation_id": w.recommendation.pk}
+
+
+def _review_data(w):
+    return {
+        "reviewed_on": timezone.localdate().isoformat(),
+        "notes": "Rencontre avec l'équipe.",
+        "recommendations-TOTAL_FORMS": "1",
+        "recommendations-INITIAL_FORMS": "0",
+        "recommendations-MIN_NUM_FORMS": "0",
+        "recommendations-MAX_NUM_FORMS": "1000",
+        "recommendations-0-text": "Écrire la raison d'être avec la personne.",
+    }
+
+
+def _follow_up_data(w):
+    return {"status": "done"}
+
+
+def _reference(w):
+    return {"role_id": w.role.pk, "reference_id": ReferenceMission.objects.first().pk}
+
+
+def _rationale(w):
+    return {"rationale": "Cela correspond à ce que je fais déjà."}
+
+
 @dataclass(frozen=True)
 class Url:
     name: str
@@ -327,6 +397,7 @@ URLS = [
     Url("missions:proposal_decline", "write", "post", _proposal, _decline_data),
     Url("missions:proposal_withdraw", "author", "post", _proposal),
     # versions and history
+    Url("roles:pdf", "read", kwargs=_role),
     Url("roles:versions", "read", kwargs=_role),
     Url("roles:version_request", "write", "post", _role),
     Url("roles:version", "read", kwargs=_version),
@@ -338,6 +409,15 @@ URLS = [
     Url("portfolio", "anyone"),
     Url("structures:report_csv", "report", kwargs=_structure),
     Url("platform_overview", "platform"),
+    Url("structures:reviews", "read", kwargs=_structure),
+    Url("structures:review_new", "review_write", kwargs=_structure),
+    Url("structures:review_new", "review_write", "post", _structure, _review_data),
+    Url("structures:review", "report", kwargs=_review),
+    Url("structures:recommendation_follow_up", "write", "post", _recommendation, _follow_up_data),
+    Url("missions:library", "read", kwargs=_role),
+    Url("missions:library_add", "write", "post", _reference),
+    Url("missions:library_propose", "library_propose", kwargs=_reference),
+    Url("missions:library_propose", "library_propose", "post", _reference, _rationale),
 ]
 
 # Pages for people who are not logged in (or about logging in): outside the matrix.
@@ -393,6 +473,8 @@ def world_state(w):
             )
         },
         "proposals": sorted(Proposal.objects.values_list("pk", "status")),
+        "reviews": Review.objects.count(),
+        "recommendations": sorted(Recommendation.objects.values_list("pk", "status")),
         "versions": sorted(RoleSheetVersion.objects.values_list("pk", "status")),
         "signatures": sorted(Signature.objects.values_list("pk", "decision")),
         "mails sent": len(mail.outbox),
@@ -481,6 +563,8 @@ def test_the_matrix_names_only_existing_urls(world):
         ("missions:proposal_withdraw", _proposal),
         ("roles:version_request", _role),
         ("roles:version_answer", _version),
+        ("structures:recommendation_follow_up", _recommendation),
+        ("missions:library_add", _reference),
     ],
 )
 def test_actions_refuse_get(client, world, name, kwargs):
