@@ -17,6 +17,7 @@ from .access import get_structure_for_user, visible_structures
 from .forms import AcceptInvitationForm, InviteForm
 from .models import Capacity, FacilitatorSupport, Invitation, Membership
 from .services import invitation_accept, invitation_send, membership_deactivate
+from .waiting import proposals_to_decide, versions_to_sign
 
 
 def home(request):
@@ -35,10 +36,19 @@ def home(request):
         .order_by("structure__name", "title")
     )
     supports_some = any(structure.viewer_supports for structure in structures)
+    next_steps = {
+        "to_decide": proposals_to_decide(request.user).count(),
+        "to_sign": versions_to_sign(request.user).count(),
+    }
     return render(
         request,
         "home.html",
-        {"structures": structures, "my_roles": my_roles, "supports_some": supports_some},
+        {
+            "structures": structures,
+            "my_roles": my_roles,
+            "supports_some": supports_some,
+            "next_steps": next_steps,
+        },
     )
 
 

@@ -17,10 +17,11 @@ def _grow_sheet(role, missions, tasks_per_mission):
 # role sheet = role with access and indicators, missions, tasks, assignments with people,
 # adopted/awaiting versions, signatures of the awaiting one;
 # structure page = structure with access, roles with indicators, assignments, members, supports,
-# pending invitations; home = visible structures, my roles.
+# pending invitations; home = visible structures, my roles, counts of proposals to decide and
+# versions to sign.
 ROLE_SHEET_QUERIES = 10
 STRUCTURE_PAGE_QUERIES = 10
-HOME_QUERIES = 6
+HOME_QUERIES = 8
 
 
 @pytest.mark.parametrize("size", [1, 10])

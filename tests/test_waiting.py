@@ -223,3 +223,14 @@ def test_waiting_query_count_does_not_grow(client, world, django_assert_num_quer
     page = response.content.decode()
     # to decide: 2 per round (one is the manager's own); to sign: 1; answers: 2; latitude: 1
     assert page.count('class="list-group-item"') == 6 * size
+
+
+def test_home_says_what_waits_for_the_person(client, world):
+    from roles.versions import version_request
+
+    version_request(role=world.role, by=world.manager)
+    client.force_login(world.peer_worker)
+    response = client.get("/")
+    assert response.context["next_steps"] == {"to_decide": 0, "to_sign": 1}
+    client.force_login(world.manager)
+    assert client.get("/").context["next_steps"] == {"to_decide": 0, "to_sign": 1}
