@@ -50,8 +50,10 @@ test: install-dev assets messages
 	bash scripts/test.sh
 
 # Measurements, as ratios taken in one run (the machine is noisy): see bench/.
+# bench_load.py: about 7 minutes (BENCH_SECONDS=10 for a quick look); see README, "Scaling".
 bench: install-dev assets messages
 	$(PY) bench/bench_pdf.py
+	$(PY) bench/bench_load.py
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

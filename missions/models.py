@@ -40,8 +40,9 @@ class Mission(models.Model):
         _("how lived experience is put to work"),
         blank=True,
         help_text=_(
-            "How my experience helps in this mission. Leave empty if it does not: the sheet will "
-            "warn. No health details about a person."
+            "How my experience helps in this mission, in general terms. Leave empty if it does "
+            "not: the sheet will warn. Do not write anyone's diagnosis, treatment or personal "
+            "story."
         ),
     )
     includes = models.TextField(

@@ -24,7 +24,8 @@ class RationaleForm(_PageForm):
         label=_("Why do you propose this?"),
         help_text=_(
             "In a few plain words: what it would change for the people accompanied or for the "
-            "work. The managers read it before deciding."
+            "work. The managers read it before deciding. No health details and no names of "
+            "people accompanied."
         ),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
@@ -35,7 +36,10 @@ class CommentForm(_PageForm):
 
     body = forms.CharField(
         label=_("Your message"),
-        help_text=_("Everyone taking part in this proposal will receive it by e-mail."),
+        help_text=_(
+            "Everyone taking part in this proposal will receive it by e-mail. No health details "
+            "and no names of people accompanied."
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

@@ -1,9 +1,11 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from peerwork.editing import save_or_render
+from peerwork.editing import InPlace, save_or_render
+from roles.sheet import sheet_update
 from structures.access import get_mission_for_user, get_role_for_user, get_task_for_user
 
 from . import services
@@ -11,9 +13,36 @@ from .forms import MissionEditForm, MissionForm, TaskEditForm, TaskForm
 
 _OFFSETS = {"up": -1, "down": 1}
 
+# Heading levels of the forms opened in place on the role sheet: a mission card's heading is
+# an h3, its "Daily tasks" an h4.
+_IN_SECTION, _IN_CARD, _IN_TASK = 3, 4, 5
+
 
 def _offset(request):
     return _OFFSETS.get(request.POST.get("direction"), 0)
+
+
+def _mission_focus(mission):
+    return f"mission-{mission.pk}-title" if mission is not None else "missions-title"
+
+
+def _confirm_removal(request, *, question, cancel_url, role, form_id, level):
+    """The confirmation before a removal: a page, or a small form in place (htmx)."""
+    context = {"question": question, "cancel_url": cancel_url}
+    if request.htmx:
+        response = render(
+            request,
+            "_inplace.html#confirm",
+            {**context, "form_id": form_id, "level": level},
+        )
+    else:
+        response = render(
+            request,
+            "confirm_delete.html",
+            {**context, "structure": role.structure, "role": role},
+        )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def mission_new(request, role_id):
@@ -27,6 +56,12 @@ def mission_new(request, role_id):
         success_message=_("The mission was added. Now say what is done concretely: add its tasks."),
         template="missions/mission_form.html",
         context={"role": role, "cancel_url": role.get_absolute_url()},
+        inplace=InPlace(
+            form_id="mission-new-form",
+            heading=_("Add a mission"),
+            level=_IN_SECTION,
+            done=lambda mission: sheet_update(request, role.pk, focus=_mission_focus(mission)),
+        ),
     )
 
 
@@ -48,6 +83,12 @@ def mission_edit(request, mission_id):
             "mission": mission,
             "cancel_url": mission.get_absolute_url(),
         },
+        inplace=InPlace(
+            form_id=f"mission-{mission.pk}-form",
+            heading=_("Edit the mission"),
+            level=_IN_CARD,
+            done=lambda saved: sheet_update(request, mission.role_id, focus=_mission_focus(saved)),
+        ),
     )
 
 
@@ -57,17 +98,17 @@ def mission_delete(request, mission_id):
     if request.method == "POST":
         services.mission_delete(mission=mission, by=request.user)
         messages.success(request, _("The mission was removed."))
+        if request.htmx:
+            return sheet_update(request, mission.role_id, focus="missions-title")
         return redirect(mission.role)
-    return render(
+    return _confirm_removal(
         request,
-        "confirm_delete.html",
-        {
-            "question": _("Remove the mission “%(title)s” and its daily tasks?")
-            % {"title": mission.title},
-            "cancel_url": mission.get_absolute_url(),
-            "structure": mission.role.structure,
-            "role": mission.role,
-        },
+        question=_("Remove the mission “%(title)s” and its daily tasks?")
+        % {"title": mission.title},
+        cancel_url=mission.get_absolute_url(),
+        role=mission.role,
+        form_id=f"mission-{mission.pk}-form",
+        level=_IN_CARD,
     )
 
 
@@ -76,6 +117,10 @@ def mission_move(request, mission_id):
     mission, access = get_mission_for_user(request.user, mission_id)
     access.require_edit()
     services.mission_move(mission=mission, by=request.user, offset=_offset(request))
+    if request.htmx:
+        # On the page the new place is seen; in place, a screen reader hears it too.
+        messages.success(request, _("The mission was moved."))
+        return sheet_update(request, mission.role_id, focus=_mission_focus(mission))
     return redirect(mission.get_absolute_url())
 
 
@@ -99,6 +144,12 @@ def task_new(request, mission_id):
             "mission": mission,
             "cancel_url": mission.get_absolute_url(),
         },
+        inplace=InPlace(
+            form_id=f"mission-{mission.pk}-form",
+            heading=_("Add a daily task"),
+            level=_IN_CARD,
+            done=lambda task: sheet_update(request, mission.role_id, focus=f"task-{task.pk}"),
+        ),
     )
 
 
@@ -125,6 +176,16 @@ def task_edit(request, task_id):
             "task": task,
             "cancel_url": task.mission.get_absolute_url(),
         },
+        inplace=InPlace(
+            form_id=f"task-{task.pk}-form",
+            heading=_("Edit the task"),
+            level=_IN_TASK,
+            done=lambda saved: sheet_update(
+                request,
+                task.mission.role_id,
+                focus=f"task-{task.pk}" if saved else _mission_focus(task.mission),
+            ),
+        ),
     )
 
 
@@ -136,16 +197,16 @@ def task_delete(request, task_id):
             task=task, by=request.user, within_latitude=access.within_latitude(task.mission)
         )
         messages.success(request, _("The task was removed."))
+        if request.htmx:
+            return sheet_update(request, task.mission.role_id, focus=_mission_focus(task.mission))
         return redirect(task.mission.get_absolute_url())
-    return render(
+    return _confirm_removal(
         request,
-        "confirm_delete.html",
-        {
-            "question": _("Remove the task “%(action)s”?") % {"action": task.action},
-            "cancel_url": task.mission.get_absolute_url(),
-            "structure": task.mission.role.structure,
-            "role": task.mission.role,
-        },
+        question=_("Remove the task “%(action)s”?") % {"action": task.action},
+        cancel_url=task.mission.get_absolute_url(),
+        role=task.mission.role,
+        form_id=f"task-{task.pk}-form",
+        level=_IN_TASK,
     )
 
 
@@ -159,4 +220,7 @@ def task_move(request, task_id):
         offset=_offset(request),
         within_latitude=access.within_latitude(task.mission),
     )
+    if request.htmx:
+        messages.success(request, _("The task was moved."))
+        return sheet_update(request, task.mission.role_id, focus=f"task-{task.pk}")
     return redirect(task.mission.get_absolute_url())

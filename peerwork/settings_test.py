@@ -20,3 +20,5 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 # No collectstatic in tests: WhiteNoise finds files through the finders, as under DEBUG.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Login throttling stays on, without the deliberate slow-down (tests that need it set it).
+LOGIN_FAILURE_DELAY = 0

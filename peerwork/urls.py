@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import TemplateView
 
-from structures import portfolio_views
+from peerwork.health import healthz
+from structures import account_views, portfolio_views
 from structures import views as structure_views
 from structures.forms import EmailAuthenticationForm
 from structures.i18n import set_language
@@ -13,6 +15,11 @@ admin.site.site_header = "peerwork"
 urlpatterns = [
     path("", structure_views.home, name="home"),
     path("waiting/", waiting, name="waiting"),
+    path("account/", account_views.account, name="account"),
+    path("account/data.json", account_views.account_data_download, name="account_data"),
+    # Public: the privacy page (linked from the login page) and the health check.
+    path("privacy/", account_views.privacy, name="privacy"),
+    path("healthz", healthz, name="healthz"),
     path("portfolio/", portfolio_views.portfolio, name="portfolio"),
     path("platform/overview/", portfolio_views.platform_overview, name="platform_overview"),
     path(
@@ -23,6 +30,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # A trivial page for logged-in people: the baseline of `make bench` (bench/bench_load.py).
+    path("accounts/ping/", TemplateView.as_view(template_name="ping.html"), name="ping"),
     path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/password-reset/sent/",

@@ -116,8 +116,9 @@ class Role(models.Model):
         _("lived experience called on"),
         blank=True,
         help_text=_(
-            "The kind of experience this role calls on, in general terms. "
-            "Do not write health details about a person."
+            "The kind of experience this role calls on, in general terms (for example: life on "
+            "the street, drug use, psychiatric care). Do not write anyone's diagnosis, treatment "
+            "or personal story."
         ),
     )
     revision = models.PositiveIntegerField(default=1, editable=False)

@@ -1,73 +1,35 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from missions.models import Mission
 from peerwork.editing import save_or_render
 from structures.access import get_role_for_user
 
 from .forms import AssignForm, RoleEditForm
-from .models import Role, RoleAssignment, RoleSheetVersion, Signature
+from .models import RoleAssignment, RoleSheetVersion
 from .pdf import render_sheet_pdf
 from .services import role_assign, role_delete, role_unassign, role_update
-from .snapshots import diff, snapshot
-
-
-def _sheet_queryset():
-    """Everything the role sheet shows, in a fixed number of queries."""
-    return Role.objects.with_indicators().prefetch_related(
-        Prefetch("missions", queryset=Mission.objects.prefetch_related("tasks")),
-        Prefetch(
-            "assignments",
-            queryset=RoleAssignment.objects.select_related("peer_worker").order_by(
-                "peer_worker__full_name", "peer_worker__email"
-            ),
-        ),
-    )
+from .sheet import render_sheet_update, sheet_context, sheet_queryset
 
 
 def role_detail(request, role_id):
-    role, access = get_role_for_user(request.user, role_id, _sheet_queryset())
-    adopted = awaiting = None
-    for version in role.versions.filter(
-        status__in=[RoleSheetVersion.Status.ADOPTED, RoleSheetVersion.Status.AWAITING]
-    ):
-        if version.status == RoleSheetVersion.Status.ADOPTED:
-            adopted = version
-        else:
-            awaiting = version
-    # Always one query (a prefetch would be skipped when there is no version).
-    signatures = list(
-        Signature.objects.filter(
-            version__role=role, version__status=RoleSheetVersion.Status.AWAITING
-        )
-    )
-    context = {
-        "role": role,
-        "access": access,
-        # Latitude: which missions' tasks this person may change directly.
-        "editable_task_missions": {m.pk for m in role.missions.all() if access.can_edit_tasks(m)},
-        "adopted": adopted,
-        "draft_differs": adopted is not None and bool(diff(adopted.snapshot, snapshot(role))),
-        "awaiting": awaiting,
-        "awaiting_signed": sum(s.decision == Signature.Decision.SIGNED for s in signatures),
-        "awaiting_total": len(signatures),
-        "my_signature_pending": any(
-            s.signer_id == request.user.pk and s.decision != Signature.Decision.SIGNED
-            for s in signatures
-        ),
-    }
-    return render(request, "roles/detail.html", context)
+    role, access = get_role_for_user(request.user, role_id, sheet_queryset())
+    if request.htmx:
+        # An in-place form was cancelled: the missions section as it is now.
+        return render_sheet_update(request, role, access)
+    response = render(request, "roles/detail.html", sheet_context(request, role, access))
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def role_pdf(request, role_id):
     """The sheet as a PDF for meetings and files, in the reader's language."""
-    role, _access = get_role_for_user(request.user, role_id, _sheet_queryset())
+    role, _access = get_role_for_user(request.user, role_id, sheet_queryset())
     adopted = role.versions.filter(status=RoleSheetVersion.Status.ADOPTED).first()
     signatures = (
         list(adopted.signatures.select_related("signer").order_by("decided_at")) if adopted else []

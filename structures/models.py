@@ -10,6 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Erased accounts get the address erased-<id>@ERASED_EMAIL_DOMAIN (a reserved top-level domain,
+# RFC 2606: no mail is ever delivered there).
+ERASED_EMAIL_DOMAIN = "erased.invalid"
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -68,16 +72,26 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self):
-        return self.full_name or self.email
+        return self.get_full_name()
 
     def clean(self):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
 
+    @property
+    def is_erased(self):
+        """Anonymised at the person's request or after a long inactivity (structures.privacy):
+        what they wrote stays, under a neutral name shown in the reader's language."""
+        return self.email.endswith("@" + ERASED_EMAIL_DOMAIN)
+
     def get_full_name(self):
+        if self.is_erased:
+            return str(_("Erased person"))
         return self.full_name or self.email
 
     def get_short_name(self):
+        if self.is_erased:
+            return self.get_full_name()
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from peerwork.security_log import security_log
 from roles.models import PEER_SHARE_THRESHOLD
 
 from .access import get_structure_for_user
@@ -71,6 +72,7 @@ def report_csv(request, slug):
         },
     )
     write_report(structure, response)
+    security_log("export", request=request, kind="structure_report", structure=structure.pk)
     return response
 
 

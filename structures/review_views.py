@@ -72,7 +72,10 @@ def _add_errors(form, error):
 
 def _typed_again(data, *, more):
     """What was typed, as initial values, with `more` empty recommendation forms after it."""
-    total = int(data.get(f"{PREFIX}-TOTAL_FORMS") or 0)
+    try:
+        total = max(0, int(data.get(f"{PREFIX}-TOTAL_FORMS") or 0))
+    except ValueError:  # a tampered form: start again from what can be read
+        total = 0
     typed = [
         {name: data.get(f"{PREFIX}-{index}-{name}", "") for name in RECOMMENDATION_FIELDS}
         for index in range(min(total, MAX_RECOMMENDATIONS))

@@ -409,6 +409,10 @@ URLS = [
     Url("portfolio", "anyone"),
     Url("structures:report_csv", "report", kwargs=_structure),
     Url("platform_overview", "platform"),
+    # the person's own account and data
+    Url("account", "anyone"),
+    Url("account_data", "anyone"),
+    Url("ping", "anyone"),
     Url("structures:reviews", "read", kwargs=_structure),
     Url("structures:review_new", "review_write", kwargs=_structure),
     Url("structures:review_new", "review_write", "post", _structure, _review_data),
@@ -430,6 +434,8 @@ PUBLIC_URL_NAMES = {
     "password_reset_complete",
     "set_language",
     "invitation_accept",
+    "privacy",
+    "healthz",
 }
 
 
@@ -586,6 +592,8 @@ def test_actions_refuse_get(client, world, name, kwargs):
         ("password_reset_done", {}),
         ("password_reset_confirm", {"uidb64": "MQ", "token": "not-a-token"}),
         ("password_reset_complete", {}),
+        ("privacy", {}),
+        ("healthz", {}),
     ],
 )
 def test_public_pages_open_to_anonymous(client, db, name, kwargs):

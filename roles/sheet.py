@@ -1,0 +1,83 @@
+"""The role sheet page, and the pieces of it that in-place edits (htmx) send back.
+
+`sheet_context` builds what the sheet shows in a fixed number of queries; the page and the
+partial responses share it, so a section updated in place looks exactly like the page.
+"""
+
+from django.db.models import Prefetch
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django_htmx.http import reswap, retarget
+
+from missions.models import Mission
+from structures.access import get_role_for_user
+
+from .models import Role, RoleAssignment, RoleSheetVersion, Signature
+from .snapshots import diff, snapshot
+
+# The element of the sheet page that in-place edits replace.
+MISSIONS_SECTION = "#missions"
+
+
+def sheet_queryset():
+    """Everything the role sheet shows, in a fixed number of queries."""
+    return Role.objects.with_indicators().prefetch_related(
+        Prefetch("missions", queryset=Mission.objects.prefetch_related("tasks")),
+        Prefetch(
+            "assignments",
+            queryset=RoleAssignment.objects.select_related("peer_worker").order_by(
+                "peer_worker__full_name", "peer_worker__email"
+            ),
+        ),
+    )
+
+
+def sheet_context(request, role, access):
+    """The sheet's context, for a role fetched with `sheet_queryset()`."""
+    adopted = awaiting = None
+    for version in role.versions.filter(
+        status__in=[RoleSheetVersion.Status.ADOPTED, RoleSheetVersion.Status.AWAITING]
+    ):
+        if version.status == RoleSheetVersion.Status.ADOPTED:
+            adopted = version
+        else:
+            awaiting = version
+    # Always one query (a prefetch would be skipped when there is no version).
+    signatures = list(
+        Signature.objects.filter(
+            version__role=role, version__status=RoleSheetVersion.Status.AWAITING
+        )
+    )
+    return {
+        "role": role,
+        "access": access,
+        # Latitude: which missions' tasks this person may change directly.
+        "editable_task_missions": {m.pk for m in role.missions.all() if access.can_edit_tasks(m)},
+        "adopted": adopted,
+        "draft_differs": adopted is not None and bool(diff(adopted.snapshot, snapshot(role))),
+        "awaiting": awaiting,
+        "awaiting_signed": sum(s.decision == Signature.Decision.SIGNED for s in signatures),
+        "awaiting_total": len(signatures),
+        "my_signature_pending": any(
+            s.signer_id == request.user.pk and s.decision != Signature.Decision.SIGNED
+            for s in signatures
+        ),
+    }
+
+
+def render_sheet_update(request, role, access, *, focus=""):
+    """The missions section as it is now, with the indicators and the messages out of band.
+
+    `focus` is the id of the element that takes the focus after the swap (static/js). The
+    response always replaces the missions section, whatever element asked for it.
+    """
+    context = sheet_context(request, role, access)
+    response = render(request, "roles/_sheet_update.html", {**context, "focus": focus})
+    patch_vary_headers(response, ["HX-Request"])
+    return reswap(retarget(response, MISSIONS_SECTION), "outerHTML")
+
+
+def sheet_update(request, role_id, *, focus=""):
+    """`render_sheet_update` for a role fetched afresh (after a change), with the user's access."""
+    role, access = get_role_for_user(request.user, role_id, sheet_queryset())
+    return render_sheet_update(request, role, access, focus=focus)

@@ -1,0 +1,154 @@
+"""Editing the role sheet in place (htmx), then the same actions with JavaScript off.
+
+With JavaScript, a manager moves a task down and edits a task without the page being reloaded:
+a marker set on `window` before is still there after, the change is on the page and saved, the
+focus lands somewhere sensible, the live region says what was done, and axe-core finds nothing
+after each swap. No Content Security Policy violation is reported on the way.
+Without JavaScript, the same buttons and links are plain forms, pages and redirects.
+
+The browsers ask for English (Accept-Language), so the locators use the templates' msgids.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from missions.models import Latitude
+from structures.models import Capacity
+from tests.factories import (
+    DailyTaskFactory,
+    MembershipFactory,
+    MissionFactory,
+    RoleAssignmentFactory,
+    RoleFactory,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DESKTOP = {"width": 1280, "height": 800}
+ACTIONS = ["Accueillir les personnes le matin", "Tenir la permanence", "Préparer la maraude"]
+NEW_ACTION = "Accueillir les personnes le matin, avec un café"
+
+
+@pytest.fixture
+def sheet():
+    manager = MembershipFactory(
+        capacity=Capacity.MANAGER, user__email="resp@example.org", user__full_name="Camille Resp"
+    ).user
+    role = RoleFactory(structure=manager.memberships.get().structure)
+    mission = MissionFactory(role=role, title="Rencontrer les personnes", latitude=Latitude.IN_PAIR)
+    tasks = [
+        DailyTaskFactory(mission=mission, action=action, position=index)
+        for index, action in enumerate(ACTIONS)
+    ]
+    RoleAssignmentFactory(role=role)
+    return manager, role, mission, tasks
+
+
+def log_in(page, base_url, user, path):
+    page.goto(base_url + path)
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    page.get_by_label("E-mail address").fill(user.email)
+    page.get_by_label("Password").fill("password")
+    page.get_by_role("main").get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**{path}")
+
+
+def task_texts(page, mission):
+    return page.locator(f"#mission-{mission.pk} li.list-group-item > div:first-child")
+
+
+def saved_actions(mission):
+    return list(mission.tasks.values_list("action", flat=True))
+
+
+def test_manager_moves_and_edits_a_task_in_place(live_server, browser, axe_check, sheet):
+    manager, role, mission, tasks = sheet
+    context = browser.new_context(viewport=DESKTOP, locale="en-US")
+    page = context.new_page()
+    csp_reports = []
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and csp_reports.append(message),
+    )
+    try:
+        log_in(page, live_server.url, manager, role.get_absolute_url())
+        page.wait_for_function("() => window.htmx !== undefined")
+        page.evaluate("window.__marker = 1")
+
+        # Move the first task down: the section is swapped, the page stays.
+        page.get_by_role("button", name=f"Move down — {ACTIONS[0]}").click()
+        expect(task_texts(page, mission)).to_have_text([ACTIONS[1], ACTIONS[0], ACTIONS[2]])
+        assert page.evaluate("window.__marker") == 1
+        assert saved_actions(mission) == [ACTIONS[1], ACTIONS[0], ACTIONS[2]]
+        # The focus stays on the button pressed (it is still there), the change is announced.
+        expect(page.locator(f"#task-{tasks[0].pk}-down")).to_be_focused()
+        expect(page.locator("#messages")).to_contain_text("The task was moved.")
+        axe_check(page)
+
+        # Edit it in place: the form opens inside the task, its first field takes the focus.
+        page.get_by_role("link", name=f"Edit — {ACTIONS[0]}").click()
+        field = page.locator(f"#task-{tasks[0].pk}-form-action")
+        expect(field).to_be_focused()
+        assert page.evaluate("window.__marker") == 1
+        axe_check(page)
+
+        # A mistake: the form comes back in place with the message and what was typed.
+        field.fill("")
+        minutes = page.locator(f"#task-{tasks[0].pk}-form-minutes_per_week")
+        minutes.fill("95")
+        page.locator(f"#task-{tasks[0].pk}-form").get_by_role("button", name="Save").click()
+        expect(page.locator(f"#task-{tasks[0].pk}-form [role=alert]")).to_be_visible()
+        expect(field).to_be_focused()
+        expect(minutes).to_have_value("95")
+        axe_check(page)
+
+        field.fill(NEW_ACTION)
+        page.locator(f"#task-{tasks[0].pk}-form").get_by_role("button", name="Save").click()
+        expect(page.locator(f"#task-{tasks[0].pk}")).to_contain_text(NEW_ACTION)
+        expect(page.locator(f"#task-{tasks[0].pk}-form")).to_have_count(0)
+        assert page.evaluate("window.__marker") == 1
+        assert saved_actions(mission) == [ACTIONS[1], NEW_ACTION, ACTIONS[2]]
+        expect(page.locator(f"#task-{tasks[0].pk}")).to_be_focused()
+        expect(page.locator("#messages")).to_contain_text("The task was saved.")
+        axe_check(page)
+
+        # Cancel closes an in-place form and gives the focus back to the link that opened it.
+        page.get_by_role("link", name=f"Edit — {ACTIONS[2]}").click()
+        expect(page.locator(f"#task-{tasks[2].pk}-form-action")).to_be_focused()
+        page.locator(f"#task-{tasks[2].pk}-form").get_by_role("link", name="Cancel").click()
+        expect(page.locator(f"#task-{tasks[2].pk}-form")).to_have_count(0)
+        expect(page.locator(f"#task-{tasks[2].pk}-edit")).to_be_focused()
+        assert page.evaluate("window.__marker") == 1
+        assert csp_reports == [], [message.text for message in csp_reports]
+    finally:
+        context.close()
+
+
+def test_the_same_actions_work_without_javascript(live_server, browser, axe_check, sheet):
+    manager, role, mission, tasks = sheet
+    context = browser.new_context(viewport=DESKTOP, locale="en-US", java_script_enabled=False)
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, manager, role.get_absolute_url())
+
+        page.get_by_role("button", name=f"Move down — {ACTIONS[0]}").click()
+        page.wait_for_url(f"**{role.get_absolute_url()}#mission-{mission.pk}")
+        expect(task_texts(page, mission)).to_have_text([ACTIONS[1], ACTIONS[0], ACTIONS[2]])
+        assert saved_actions(mission) == [ACTIONS[1], ACTIONS[0], ACTIONS[2]]
+        axe_check(page)
+
+        page.get_by_role("link", name=f"Edit — {ACTIONS[0]}").click()
+        page.wait_for_url(f"**/tasks/{tasks[0].pk}/edit/")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Edit the task")
+        axe_check(page)
+        page.get_by_label("What I do concretely").fill(NEW_ACTION)
+        page.get_by_role("main").get_by_role("button", name="Save").click()
+        page.wait_for_url(f"**{role.get_absolute_url()}#mission-{mission.pk}")
+        expect(page.locator(f"#task-{tasks[0].pk}")).to_contain_text(NEW_ACTION)
+        expect(page.locator("#messages")).to_contain_text("The task was saved.")
+        assert saved_actions(mission) == [ACTIONS[1], NEW_ACTION, ACTIONS[2]]
+        axe_check(page)
+    finally:
+        context.close()
