@@ -217,7 +217,11 @@ class RoleHealth:
             items.append(_("This role has no mission yet."))
         elif self.n_missions_without_tasks:
             items.append(
-                _("%(count)s mission(s) have no daily task: say what is done concretely.")
+                ngettext(
+                    "%(count)s mission has no daily task: say what is done concretely.",
+                    "%(count)s missions have no daily task: say what is done concretely.",
+                    self.n_missions_without_tasks,
+                )
                 % {"count": self.n_missions_without_tasks}
             )
         if self.n_missions and not self.n_lived_missions:

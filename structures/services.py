@@ -39,7 +39,12 @@ def invitation_send(*, structure, email, capacity, full_name="", by, base_url, l
     invitation.save()
     link = base_url + reverse("invitation_accept", kwargs={"token": token})
     with translation.override(language):
-        context = {"invitation": invitation, "link": link, "inviter": by}
+        context = {
+            "invitation": invitation,
+            "link": link,
+            "inviter": by,
+            "valid_days": settings.INVITATION_VALID_DAYS,
+        }
         send_mail(
             subject=_("You are invited to join %(structure)s on peerwork")
             % {"structure": structure.name},

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required
@@ -129,7 +130,11 @@ def member_invite(request, slug):
                 _("An invitation was sent to %(email)s.") % {"email": form.cleaned_data["email"]},
             )
             return redirect(structure)
-    return render(request, "structures/invite.html", {"structure": structure, "form": form})
+    return render(
+        request,
+        "structures/invite.html",
+        {"structure": structure, "form": form, "valid_days": settings.INVITATION_VALID_DAYS},
+    )
 
 
 @require_POST

@@ -115,6 +115,8 @@ def test_sheet_loads_htmx_and_our_script_with_the_nonce(manager, world):
     # No inline handlers and no injected <style> (style-src 'self').
     assert "hx-on" not in page and "<style" not in page
     assert '"includeIndicatorStyles":false' in page and '"allowEval":false' in page
+    # htmx would copy `style` attributes while settling a swap: blocked by style-src 'self'.
+    assert '"attributesToSettle":["class","width","height"]' in page
     assert "HX-Request" in response["Vary"]
 
 

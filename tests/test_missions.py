@@ -341,14 +341,16 @@ def test_garbage_form_data_never_breaks_a_page(manager_client, world):
     assert after == before
 
 
-@pytest.mark.parametrize("page", ["mission_new", "task_new", "role_new", "role_edit"])
-def test_empty_post_shows_the_form_again_and_saves_nothing(manager_client, world, page):
+# Not named `page`: that is pytest-playwright's fixture, whose browser parameter would group
+# this test with the end-to-end ones and run their database flushes amid the other tests.
+@pytest.mark.parametrize("form_page", ["mission_new", "task_new", "role_new", "role_edit"])
+def test_empty_post_shows_the_form_again_and_saves_nothing(manager_client, world, form_page):
     url = {
         "mission_new": reverse("missions:mission_new", args=[world.role.pk]),
         "task_new": reverse("missions:task_new", args=[world.mission.pk]),
         "role_new": reverse("structures:role_new", args=[world.structure.slug]),
         "role_edit": reverse("roles:edit", args=[world.role.pk]),
-    }[page]
+    }[form_page]
     counts = (Mission.objects.count(), DailyTask.objects.count(), world.role.revision)
     response = manager_client.post(url, {})
     assert response.status_code == 200

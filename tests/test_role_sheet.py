@@ -201,7 +201,7 @@ def test_mission_without_tasks_is_warned(client, world):
     assert health.n_missions_without_tasks == 2
     assert len(health.warnings) == 1
     warning = english_warnings(health)[0]
-    assert "2 mission(s) have no daily task" in warning
+    assert "2 missions have no daily task" in warning
 
     client.force_login(world.manager)
     response = client.get(role.get_absolute_url())
