@@ -109,7 +109,7 @@ def test_mission_without_tasks_and_role_without_missions_have_a_row(client, worl
 
     by_mission = {row[4]: row for row in rows}
     assert by_mission["Réunions d'équipe"][9:] == ["", "", ""]
-    assert "1 mission(s) have no daily task" in by_mission["Réunions d'équipe"][2]
+    assert "1 mission has no daily task" in by_mission["Réunions d'équipe"][2]
     empty = rows[-1]
     assert empty[:2] == ["CAARUD L'Escale", "Zz rôle vide"]
     assert "The raison d'être is not written" in empty[2]
