@@ -51,9 +51,9 @@ test: install-dev assets messages
 
 # Measurements, as ratios taken in one run (the machine is noisy): see bench/.
 # bench_load.py: about 7 minutes (BENCH_SECONDS=10 for a quick look); see README, "Scaling".
+# The PDF bench fails when its budget is exceeded; the load bench still runs and reports.
 bench: install-dev assets messages
-	$(PY) bench/bench_pdf.py
-	$(PY) bench/bench_load.py
+	status=0; $(PY) bench/bench_pdf.py || status=$$?; $(PY) bench/bench_load.py && exit $$status
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
