@@ -55,7 +55,7 @@ def mission_new(request, role_id):
         success_url=lambda mission: mission.get_absolute_url(),
         success_message=_("The mission was added. Now say what is done concretely: add its tasks."),
         template="missions/mission_form.html",
-        context={"role": role, "cancel_url": role.get_absolute_url()},
+        context={"role": role, "structure": role.structure, "cancel_url": role.get_absolute_url()},
         inplace=InPlace(
             form_id="mission-new-form",
             heading=_("Add a mission"),
@@ -79,6 +79,7 @@ def mission_edit(request, mission_id):
         success_message=_("The mission was saved."),
         template="missions/mission_form.html",
         context={
+            "structure": mission.role.structure,
             "role": mission.role,
             "mission": mission,
             "cancel_url": mission.get_absolute_url(),
@@ -140,6 +141,7 @@ def task_new(request, mission_id):
         success_message=_("The task was added."),
         template="missions/task_form.html",
         context={
+            "structure": mission.role.structure,
             "role": mission.role,
             "mission": mission,
             "cancel_url": mission.get_absolute_url(),
@@ -171,6 +173,7 @@ def task_edit(request, task_id):
         success_message=_("The task was saved."),
         template="missions/task_form.html",
         context={
+            "structure": task.mission.role.structure,
             "role": task.mission.role,
             "mission": task.mission,
             "task": task,

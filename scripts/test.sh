@@ -132,6 +132,7 @@ note "makemigrations --check"
 "$PY" manage.py makemigrations --check --dry-run
 
 note "pytest"
+rm -rf test-artifacts/screenshots  # only this run's pages, for a person to look at
 set +e
 "$PY" -m pytest --cov --cov-report=term "$@"
 rc=$?

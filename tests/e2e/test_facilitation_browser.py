@@ -8,18 +8,20 @@ also holds at 360 px. The manager of the structure opens the review from the str
 marks the recommendation done; the facilitator reloads the review and reads the follow-up.
 axe-core finds nothing on the pages visited.
 
-The browsers ask for English (Accept-Language); the accounts have no saved language, so the app
-follows the browser and the locators below use the English texts of the templates.
+In French and in English, with JavaScript on and off (tests/e2e/journeys.py).
 """
 
 import re
 
 import pytest
+from django.utils import timezone
+from django.utils.text import capfirst
 from playwright.sync_api import expect
 
 from roles.models import RoleSheetVersion, Signature
 from roles.versions import version_answer, version_request
 from structures.models import Capacity, Recommendation, RecommendationStatus, Review
+from tests.e2e.journeys import DESKTOP, PHONE, VARIANTS, Person, exactly, starting
 from tests.factories import (
     DailyTaskFactory,
     FacilitatorSupportFactory,
@@ -32,9 +34,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 800}
 
 NOTES = "Visite du 12 : l'équipe accueille bien la travailleuse paire, la fiche reste floue."
 RECOMMENDATION = (
@@ -107,151 +106,183 @@ def portfolio():
     }
 
 
-def log_in(page, base_url, user):
-    """Log in through the real form from the home page."""
-    page.goto(base_url + "/")
-    expect(page).to_have_url(re.compile(r"/accounts/login/"))
-    page.get_by_label("E-mail address").fill(user.email)
-    page.get_by_label("Password").fill("password")
-    page.get_by_role("main").get_by_role("button", name="Log in").click()
+def follow_up(person, status, by=None):
+    """The follow-up line of a recommendation, as _follow_up.html writes it."""
+    text = f"{person.t('Follow-up:')} {capfirst(person.t(status))}"
+    if by is not None:
+        when = person.date(timezone.localdate())
+        text += " · " + person.t("by %(name)s on %(date)s", name=by.get_full_name(), date=when)
+    return text
 
 
-def assert_no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), page.url
-
-
+@VARIANTS
 def test_facilitator_reviews_a_flagged_structure_and_manager_follows_up(
-    live_server, browser, axe_check, portfolio
+    live_server, browser, axe_check, portfolio, lang, js
 ):
     facilitator_user, manager_user = portfolio["facilitator"], portfolio["manager"]
     flagged, healthy, past = portfolio["flagged"], portfolio["healthy"], portfolio["past"]
     role = portfolio["flagged_role"]
 
-    facilitator_context = browser.new_context(viewport=DESKTOP, locale="en-US")
-    manager_context = browser.new_context(viewport=DESKTOP, locale="en-US")
-    try:
-        facilitator = facilitator_context.new_page()
-        manager = manager_context.new_page()
+    def person(user):
+        return Person(browser, axe_check, live_server.url, user, lang=lang, js=js, viewport=DESKTOP)
 
+    facilitator, manager = person(facilitator_user), person(manager_user)
+    f, m = facilitator.page, manager.page
+    t = facilitator.t
+    try:
         # --- 1. The facilitator lands on the portfolio: the two structures supported today ---
-        log_in(facilitator, live_server.url, facilitator_user)
-        facilitator.wait_for_url("**/portfolio/")
-        main = facilitator.get_by_role("main")
-        expect(facilitator.get_by_role("heading", level=1)).to_have_text("My portfolio")
-        expect(main).to_contain_text("2 structures shown out of 2.")
+        facilitator.log_in(check=True)
+        f.wait_for_url("**/portfolio/")
+        main = facilitator.main()
+        expect(f.get_by_role("heading", level=1)).to_have_text(t("My portfolio"))
+
+        def shown(count):
+            return facilitator.tn(
+                "%(counter)s structure shown out of %(total)s.",
+                "%(counter)s structures shown out of %(total)s.",
+                count,
+                total=2,
+            )
+
+        expect(main).to_contain_text(shown(2))
         expect(main.get_by_role("heading", name=healthy.name)).to_be_visible()
         expect(main.get_by_role("heading", name=flagged.name)).to_be_visible()
         expect(main).not_to_contain_text(past.name)
 
         # --- 2. Only the structures with a warning (a GET form, no JavaScript needed) ---------
-        filters = facilitator.get_by_role("form", name="Sort and filter the structures")
-        filters.get_by_label("Only structures with a warning").check()
-        filters.get_by_role("button", name="Show").click()
-        facilitator.wait_for_url(re.compile(r"/portfolio/\?.*warnings_only=on"))
-        expect(filters.get_by_label("Only structures with a warning")).to_be_checked()
-        expect(main).to_contain_text("1 structure shown out of 2.")
+        filters = f.get_by_role("form", name=t("Sort and filter the structures"))
+        warnings_only = filters.get_by_label(t("Only structures with a warning"))
+        warnings_only.check()
+        filters.get_by_role("button", name=exactly(t("Show"))).click()
+        f.wait_for_url(re.compile(r"/portfolio/\?.*warnings_only=on"))
+        expect(warnings_only).to_be_checked()
+        expect(main).to_contain_text(shown(1))
         expect(main.get_by_role("heading", name=flagged.name)).to_be_visible()
         expect(main.get_by_role("heading", name=healthy.name)).to_have_count(0)
         expect(main).not_to_contain_text(past.name)
-        section = facilitator.get_by_role("region", name=flagged.name)
-        table = section.get_by_role("table", name=f"Role sheets of {flagged.name}")
+        section = f.get_by_role("region", name=flagged.name)
+        table = section.get_by_role(
+            "table", name=t("Role sheets of %(name)s and their indicators", name=flagged.name)
+        )
         row = table.get_by_role("row", name=re.compile(re.escape(role.title)))
-        expect(row).to_contain_text("missing")  # raison d'être
-        expect(row).to_contain_text("1 without daily tasks")
-        expect(row).to_contain_text("no mission draws on it")
-        expect(row).to_contain_text("no version signed by both sides yet")
-        axe_check(facilitator)
+        expect(row).to_contain_text(t("missing"))  # raison d'être
+        expect(row).to_contain_text(
+            facilitator.tn("%(counter)s without daily tasks", "%(counter)s without daily tasks", 1)
+        )
+        expect(row).to_contain_text(t("no mission draws on it"))
+        expect(row).to_contain_text(t("no version signed by both sides yet"))
+        facilitator.check()
 
         # The same filtered portfolio on a phone: nothing scrolls sideways.
-        facilitator.set_viewport_size(PHONE)
-        expect(main).to_contain_text("1 structure shown out of 2.")
-        assert_no_sideways_scroll(facilitator)
-        axe_check(facilitator)
-        facilitator.set_viewport_size(DESKTOP)
+        facilitator.set_viewport(PHONE)
+        expect(main).to_contain_text(shown(1))
+        facilitator.check()
+        facilitator.set_viewport(DESKTOP)
 
         # --- 3. The flagged sheet, opened from its row, says what is wrong -------------------
         row.get_by_role("link", name=role.title).click()
-        facilitator.wait_for_url(f"**{role.get_absolute_url()}")
-        expect(facilitator.get_by_role("heading", level=1)).to_have_text(role.title)
-        health = facilitator.get_by_role("region", name="Is this role sheet clear?")
-        expect(health).to_contain_text("The raison d'être is not written")
-        expect(health).to_contain_text("1 mission(s) have no daily task")
-        expect(health).to_contain_text("No mission says how lived experience is put to work")
-        expect(facilitator.get_by_role("region", name="Raison d'être")).to_contain_text(
-            "Not written yet."
+        f.wait_for_url(f"**{role.get_absolute_url()}")
+        expect(f.get_by_role("heading", level=1)).to_have_text(role.title)
+        health = f.get_by_role("region", name=t("Is this role sheet clear?"))
+        expect(health).to_contain_text(
+            t("The raison d'être is not written: say why this role exists.")
         )
-        expect(facilitator.get_by_role("region", name="Agreed together?")).to_contain_text(
-            "No version of this sheet has been signed by both sides yet."
+        expect(health).to_contain_text(
+            facilitator.tn(
+                "%(count)s mission has no daily task: say what is done concretely.",
+                "%(count)s missions have no daily task: say what is done concretely.",
+                1,
+            )
+        )
+        expect(health).to_contain_text(
+            t(
+                "No mission says how lived experience is put to work: "
+                "the role risks becoming an ordinary staff job."
+            )
+        )
+        expect(f.get_by_role("region", name=exactly(t("Raison d'être")))).to_contain_text(
+            t("Not written yet.")
+        )
+        expect(f.get_by_role("region", name=t("Agreed together?"))).to_contain_text(
+            t("No version of this sheet has been signed by both sides yet.")
         )
         # A facilitator never edits a role sheet.
-        expect(facilitator.get_by_role("link", name="Edit the role")).to_have_count(0)
-        expect(facilitator.get_by_role("link", name=re.compile("^Add a task"))).to_have_count(0)
-        axe_check(facilitator)
+        expect(f.get_by_role("link", name=t("Edit the role"))).to_have_count(0)
+        expect(f.get_by_role("link", name=starting(t("Add a task")))).to_have_count(0)
+        facilitator.check()
 
         # --- 4. To the structure's reviews, and a review with one recommendation -------------
-        breadcrumbs = facilitator.get_by_role("navigation", name="You are here")
+        breadcrumbs = f.get_by_role("navigation", name=t("You are here"))
         breadcrumbs.get_by_role("link", name=flagged.name).click()
-        facilitator.wait_for_url(f"**{flagged.get_absolute_url()}")
-        facilitator.get_by_role("main").get_by_role("link", name="Reviews by the platform").click()
-        facilitator.wait_for_url(f"**/structures/{flagged.slug}/reviews/")
-        expect(facilitator.get_by_role("main")).to_contain_text("No review yet.")
-        facilitator.get_by_role("link", name="Write a review").click()
-        expect(facilitator.get_by_role("heading", level=1)).to_have_text("Write a review")
-        axe_check(facilitator)
+        f.wait_for_url(f"**{flagged.get_absolute_url()}")
+        facilitator.check()
+        main.get_by_role("link", name=t("Reviews by the platform")).click()
+        f.wait_for_url(f"**/structures/{flagged.slug}/reviews/")
+        expect(main).to_contain_text(t("No review yet."))
+        f.get_by_role("link", name=t("Write a review")).click()
+        expect(f.get_by_role("heading", level=1)).to_have_text(t("Write a review"))
+        facilitator.check()
 
-        facilitator.get_by_label("Notes").fill(NOTES)
-        first = facilitator.get_by_role("group", name="Recommendation 1")
-        first.get_by_label("Recommendation", exact=True).fill(RECOMMENDATION)
-        first.get_by_label("About the role (optional)").select_option(label=role.title)
-        facilitator.get_by_role("button", name="Save the review").click()
-        facilitator.wait_for_url(re.compile(rf"/structures/{flagged.slug}/reviews/\d+/$"))
-        review_url = facilitator.url
-        expect(facilitator.get_by_role("status")).to_contain_text("Your review was saved.")
-        expect(facilitator.get_by_role("heading", level=1)).to_contain_text("Review of")
-        expect(facilitator.get_by_role("region", name="Notes")).to_contain_text(NOTES)
-        recommendations = facilitator.get_by_role("region", name="Recommendations")
-        expect(recommendations).to_contain_text(f"About the role “{role.title}”")
+        f.get_by_label(t("Notes")).fill(NOTES)
+        first = f.get_by_role("group", name=t("Recommendation %(number)s", number=1))
+        first.get_by_label(t("Recommendation"), exact=True).fill(RECOMMENDATION)
+        first.get_by_label(t("About the role (optional)")).select_option(label=role.title)
+        f.get_by_role("button", name=t("Save the review")).click()
+        f.wait_for_url(re.compile(rf"/structures/{flagged.slug}/reviews/\d+/$"))
+        review_url = f.url
+        expect(facilitator.status()).to_contain_text(
+            t("Your review was saved. The managers of the structure are told.")
+        )
+        expect(f.get_by_role("heading", level=1)).to_have_text(
+            t("Review of %(date)s", date=facilitator.date(timezone.localdate()))
+        )
+        expect(f.get_by_role("region", name=exactly(t("Notes")))).to_contain_text(NOTES)
+        recommendations = f.get_by_role("region", name=exactly(t("Recommendations")))
+        expect(recommendations).to_contain_text(t("About the role “%(role)s”", role=role.title))
         expect(recommendations).to_contain_text(RECOMMENDATION)
-        expect(recommendations).to_contain_text("Follow-up: To follow up")
+        expect(recommendations).to_contain_text(follow_up(facilitator, "to follow up"))
         # Only the managers follow up.
-        expect(
-            facilitator.get_by_role("button", name=re.compile("^Save the follow-up"))
-        ).to_have_count(0)
-        axe_check(facilitator)
+        expect(f.get_by_role("button", name=starting(t("Save the follow-up")))).to_have_count(0)
+        facilitator.check()
 
         # --- 5. The manager opens the review from the structure page and marks it done --------
-        log_in(manager, live_server.url, manager_user)
-        manager.goto(live_server.url + flagged.get_absolute_url())
-        manager.get_by_role("main").get_by_role("link", name="Reviews by the platform").click()
-        manager.wait_for_url(f"**/structures/{flagged.slug}/reviews/")
-        expect(manager.get_by_role("main")).to_contain_text("1 to follow up")
+        manager.log_in(flagged.get_absolute_url())
+        m.wait_for_url(f"**{flagged.get_absolute_url()}")
+        manager.main().get_by_role("link", name=manager.t("Reviews by the platform")).click()
+        m.wait_for_url(f"**/structures/{flagged.slug}/reviews/")
+        expect(manager.main()).to_contain_text(
+            manager.tn("%(counter)s to follow up", "%(counter)s to follow up", 1)
+        )
         # Reviews are written by the facilitator only.
-        expect(manager.get_by_role("link", name="Write a review")).to_have_count(0)
-        axe_check(manager)
-        manager.get_by_role("main").get_by_role("link", name=re.compile("^Review of")).click()
-        manager.wait_for_url(review_url)
-        expect(manager.get_by_role("region", name="Notes")).to_contain_text(NOTES)
-        axe_check(manager)
+        expect(m.get_by_role("link", name=manager.t("Write a review"))).to_have_count(0)
+        manager.check()
+        review_of = manager.t("Review of %(date)s", date=manager.date(timezone.localdate()))
+        manager.main().get_by_role("link", name=starting(review_of)).click()
+        m.wait_for_url(review_url)
+        expect(m.get_by_role("region", name=exactly(manager.t("Notes")))).to_contain_text(NOTES)
+        manager.check()
 
-        recommendation = manager.locator(".recommendation").filter(has_text=RECOMMENDATION)
-        recommendation.get_by_label("Done").check()
-        recommendation.get_by_role("button", name=re.compile("^Save the follow-up")).click()
-        expect(manager.get_by_role("status")).to_contain_text("Your follow-up was saved.")
-        expect(recommendation).to_contain_text("Follow-up: Done · by Camille Resp on")
+        recommendation = m.locator(".recommendation").filter(has_text=RECOMMENDATION)
+        recommendation.get_by_label(manager.t("Done"), exact=True).check()
+        recommendation.get_by_role("button", name=starting(manager.t("Save the follow-up"))).click()
+        expect(manager.status()).to_contain_text(
+            manager.t("Your follow-up was saved. The facilitator is told by e-mail.")
+        )
+        expect(recommendation).to_contain_text(follow_up(manager, "done", by=manager_user))
         expect(
-            recommendation.get_by_role("button", name=re.compile("^Change the follow-up"))
+            recommendation.get_by_role("button", name=starting(manager.t("Change the follow-up")))
         ).to_be_visible()
-        axe_check(manager)
+        manager.check()
 
         # --- 6. The facilitator reloads the review and reads the follow-up -------------------
-        facilitator.reload()
-        recommendations = facilitator.get_by_role("region", name="Recommendations")
-        expect(recommendations).to_contain_text("Follow-up: Done · by Camille Resp on")
-        expect(recommendations).not_to_contain_text("To follow up")
-        axe_check(facilitator)
+        f.reload()
+        recommendations = f.get_by_role("region", name=exactly(t("Recommendations")))
+        expect(recommendations).to_contain_text(follow_up(facilitator, "done", by=manager_user))
+        expect(recommendations).not_to_contain_text(capfirst(t("to follow up")))
+        facilitator.check()
     finally:
-        facilitator_context.close()
-        manager_context.close()
+        facilitator.close()
+        manager.close()
 
     # --- 7. What the database says -------------------------------------------------------------
     review = Review.objects.get()

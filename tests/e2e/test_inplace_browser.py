@@ -9,13 +9,12 @@ Without JavaScript, the same buttons and links are plain forms, pages and redire
 The browsers ask for English (Accept-Language), so the locators use the templates' msgids.
 """
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from missions.models import Latitude
 from structures.models import Capacity
+from tests.e2e.journeys import log_in
 from tests.factories import (
     DailyTaskFactory,
     MembershipFactory,
@@ -44,15 +43,6 @@ def sheet():
     ]
     RoleAssignmentFactory(role=role)
     return manager, role, mission, tasks
-
-
-def log_in(page, base_url, user, path):
-    page.goto(base_url + path)
-    expect(page).to_have_url(re.compile(r"/accounts/login/"))
-    page.get_by_label("E-mail address").fill(user.email)
-    page.get_by_label("Password").fill("password")
-    page.get_by_role("main").get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"**{path}")
 
 
 def task_texts(page, mission):

@@ -5,18 +5,19 @@ send); the manager, on a desktop, accepts it from "Waiting for me"; the manager 
 signatures and signs version 1; the peer worker signs it too and the sheet says it is adopted.
 axe-core finds nothing on the pages visited, and nothing scrolls sideways on the phone.
 
-The browsers ask for English (Accept-Language); the accounts have no saved language, so the app
-follows the browser and the locators below use the English texts of the templates.
+In French and in English, with JavaScript on and off (tests/e2e/journeys.py).
 """
 
 import re
 
 import pytest
+from django.utils.text import capfirst
 from playwright.sync_api import expect
 
 from missions.models import Latitude, Mission, Proposal
 from roles.models import RoleSheetVersion, Signature
 from structures.models import Capacity
+from tests.e2e.journeys import DESKTOP, PHONE, VARIANTS, Person, exactly, starting
 from tests.factories import (
     DailyTaskFactory,
     MembershipFactory,
@@ -26,9 +27,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 800}
 
 NEW_INCLUDES = "Les tournées de rue, le soir et aussi le matin une fois par semaine."
 NEW_EXCLUDES = (
@@ -64,165 +62,198 @@ def team():
     return {"manager": manager, "peer_worker": peer_worker, "role": role, "mission": missions[0]}
 
 
-def log_in(page, base_url, user, path):
-    """Go to `path` anonymously, log in through the real form, land back on `path`."""
-    page.goto(base_url + path)
-    expect(page).to_have_url(re.compile(r"/accounts/login/"))
-    page.get_by_label("E-mail address").fill(user.email)
-    page.get_by_label("Password").fill("password")
-    page.get_by_role("main").get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"**{path}")
-
-
-def assert_no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), page.url
-
-
 def mission_card(page, mission):
     return page.get_by_role("article", name=mission.title)
 
 
-def test_peer_worker_proposes_manager_accepts_and_both_sign(live_server, browser, axe_check, team):
+@VARIANTS
+def test_peer_worker_proposes_manager_accepts_and_both_sign(
+    live_server, browser, axe_check, team, lang, js
+):
     role, mission = team["role"], team["mission"]
     before_includes, before_excludes = mission.includes, mission.excludes
     sheet_url = role.get_absolute_url()
 
-    peer_context = browser.new_context(viewport=PHONE, locale="en-US")
-    manager_context = browser.new_context(viewport=DESKTOP, locale="en-US")
-    try:
-        peer = peer_context.new_page()
-        manager = manager_context.new_page()
+    def person(user, viewport):
+        return Person(
+            browser, axe_check, live_server.url, user, lang=lang, js=js, viewport=viewport
+        )
 
+    peer = person(team["peer_worker"], PHONE)
+    manager = person(team["manager"], DESKTOP)
+    p, m = peer.page, manager.page
+    try:
         # --- 1. The peer worker, on a phone, proposes a new delimitation ---------------------
-        log_in(peer, live_server.url, team["peer_worker"], sheet_url)
-        expect(peer.get_by_role("heading", level=1)).to_have_text(role.title)
-        card = mission_card(peer, mission)
+        peer.log_in(sheet_url, check=True)
+        expect(p).to_have_url(re.compile(rf"{re.escape(sheet_url)}$"))
+        expect(p.get_by_role("heading", level=1)).to_have_text(role.title)
+        card = mission_card(p, mission)
         expect(card).to_contain_text(before_includes)
         # In pair: no direct editing, only proposing.
-        expect(peer.get_by_role("link", name=re.compile("^Edit the mission"))).to_have_count(0)
-        assert_no_sideways_scroll(peer)
-        axe_check(peer)
+        expect(p.get_by_role("link", name=starting(peer.t("Edit the mission")))).to_have_count(0)
+        peer.check()
 
-        card.get_by_role("link", name=re.compile("^Propose a change to this mission")).click()
-        expect(peer.get_by_role("heading", level=1)).to_contain_text(mission.title)
-        includes = peer.get_by_label("What the mission includes")
-        excludes = peer.get_by_label("What the mission does not include")
+        card.get_by_role("link", name=starting(peer.t("Propose a change to this mission"))).click()
+        expect(p.get_by_role("heading", level=1)).to_contain_text(mission.title)
+        includes = p.get_by_label(peer.t("what the mission includes"))
+        excludes = p.get_by_label(peer.t("what the mission does not include"))
         # The form starts from the current values.
         expect(includes).to_have_value(before_includes)
         expect(excludes).to_have_value(before_excludes)
-        assert_no_sideways_scroll(peer)
-        axe_check(peer)
+        peer.check()
 
         includes.fill(NEW_INCLUDES)
         excludes.fill(NEW_EXCLUDES)
-        peer.get_by_label("Why do you propose this?").fill(REASON)
-        peer.get_by_role("button", name="Preview what would change").click()
+        p.get_by_label(peer.t("Why do you propose this?")).fill(REASON)
+        p.get_by_role("button", name=peer.t("Preview what would change")).click()
 
-        preview = peer.get_by_role("region", name="What would change")
+        preview = p.get_by_role("region", name=peer.t("What would change"))
         expect(preview).to_be_visible()
         changes = preview.locator(".proposal-change")
         # Field by field: exactly the two delimitation fields, before and proposed.
         expect(changes).to_have_count(2)
-        expect(changes.nth(0)).to_contain_text("What the mission includes")
-        expect(changes.nth(0)).to_contain_text(before_includes)
-        expect(changes.nth(0)).to_contain_text(NEW_INCLUDES)
-        expect(changes.nth(1)).to_contain_text("What the mission does not include")
-        expect(changes.nth(1)).to_contain_text(before_excludes)
-        expect(changes.nth(1)).to_contain_text(NEW_EXCLUDES)
+        for change, label, before, after in [
+            (changes.nth(0), "what the mission includes", before_includes, NEW_INCLUDES),
+            (changes.nth(1), "what the mission does not include", before_excludes, NEW_EXCLUDES),
+        ]:
+            expect(change).to_contain_text(peer.t(label), ignore_case=True)
+            expect(change).to_contain_text(before)
+            expect(change).to_contain_text(after)
         # Nothing is saved by a preview, and what was typed is still in the form.
         assert not Proposal.objects.exists()
         expect(includes).to_have_value(NEW_INCLUDES)
-        assert_no_sideways_scroll(peer)
-        axe_check(peer)
+        peer.check()
 
-        peer.get_by_role("button", name="Send the proposal").click()
-        peer.wait_for_url(re.compile(r"/proposals/\d+/$"))
-        expect(peer.get_by_role("status")).to_contain_text("Your proposal was sent")
-        expect(peer.get_by_text("Waiting for a decision", exact=True)).to_be_visible()
-        expect(peer.get_by_role("region", name="Why")).to_contain_text(REASON)
-        expect(peer.get_by_role("region", name="What would change")).to_contain_text(NEW_EXCLUDES)
+        p.get_by_role("button", name=peer.t("Send the proposal")).click()
+        p.wait_for_url(re.compile(r"/proposals/\d+/$"))
+        expect(peer.status()).to_contain_text(
+            peer.t(
+                "Your proposal was sent to the managers. You can follow the discussion and the "
+                "decision here."
+            )
+        )
+        waiting = capfirst(peer.t("waiting for a decision"))
+        expect(p.get_by_text(waiting, exact=True)).to_be_visible()
+        expect(p.get_by_role("region", name=exactly(peer.t("Why")))).to_contain_text(REASON)
+        expect(p.get_by_role("region", name=peer.t("What would change"))).to_contain_text(
+            NEW_EXCLUDES
+        )
         # The peer worker does not decide.
-        expect(peer.get_by_role("button", name="Accept and change the role sheet")).to_have_count(0)
-        assert_no_sideways_scroll(peer)
-        axe_check(peer)
-        proposal_url = peer.url
+        accept = manager.t("Accept and change the role sheet")
+        expect(p.get_by_role("button", name=accept)).to_have_count(0)
+        peer.check()
+        proposal_url = p.url
 
         # --- 2. The manager, on a desktop, accepts it from "Waiting for me" ------------------
-        log_in(manager, live_server.url, team["manager"], "/waiting/")
-        to_decide = manager.get_by_role("region", name="1 proposal waits for your decision")
+        manager.log_in("/waiting/")
+        to_decide = m.get_by_role(
+            "region",
+            name=manager.tn(
+                "%(counter)s proposal waits for your decision",
+                "%(counter)s proposals wait for your decision",
+                1,
+            ),
+        )
         expect(to_decide).to_contain_text(role.title)
-        axe_check(manager)
+        manager.check()
         to_decide.get_by_role("link", name=re.compile(re.escape(mission.title))).click()
-        manager.wait_for_url(proposal_url)
-        expect(manager.get_by_role("region", name="Why")).to_contain_text(REASON)
-        axe_check(manager)
+        m.wait_for_url(proposal_url)
+        expect(m.get_by_role("region", name=exactly(manager.t("Why")))).to_contain_text(REASON)
+        manager.check()
 
-        manager.get_by_label("A word for the author (optional)").fill("D'accord, merci.")
-        manager.get_by_role("button", name="Accept and change the role sheet").click()
-        expect(manager.get_by_role("status")).to_contain_text("The proposal was accepted")
-        expect(manager.get_by_text("Accepted", exact=True)).to_be_visible()
-        expect(
-            manager.get_by_role("button", name="Accept and change the role sheet")
-        ).to_have_count(0)
-        axe_check(manager)
+        m.get_by_label(manager.t("A word for the author (optional)")).fill("D'accord, merci.")
+        m.get_by_role("button", name=accept).click()
+        expect(manager.status()).to_contain_text(
+            manager.t("The proposal was accepted: the role sheet was changed.")
+        )
+        expect(m.get_by_text(capfirst(manager.t("accepted")), exact=True)).to_be_visible()
+        expect(m.get_by_role("button", name=accept)).to_have_count(0)
+        manager.check()
 
-        manager.get_by_role("link", name="Back to the role sheet").click()
-        manager.wait_for_url(f"**{sheet_url}")
-        card = mission_card(manager, mission)
+        m.get_by_role("link", name=manager.t("Back to the role sheet")).click()
+        m.wait_for_url(f"**{sheet_url}")
+        card = mission_card(m, mission)
         expect(card).to_contain_text(NEW_INCLUDES)
         expect(card).to_contain_text(NEW_EXCLUDES)
         expect(card).not_to_contain_text(before_includes)
 
         # --- 3. The manager asks for signatures and signs version 1 --------------------------
-        agreement = manager.get_by_role("region", name="Agreed together?")
-        agreement.get_by_role("link", name="Signed versions").click()
-        axe_check(manager)
-        manager.get_by_role("button", name="Ask for signatures on the current sheet").click()
-        manager.wait_for_url(re.compile(r"/versions/1/$"))
-        expect(manager.get_by_role("heading", level=1)).to_contain_text("Version 1")
-        expect(manager.get_by_role("main")).to_contain_text(NEW_INCLUDES)
-        axe_check(manager)
-        manager.get_by_role("button", name="Sign version 1").click()
-        expect(manager.get_by_role("status")).to_contain_text("You signed version 1")
-        expect(manager.get_by_role("main")).to_contain_text("1 of 2 signed.")
-        axe_check(manager)
+        agreement = m.get_by_role("region", name=manager.t("Agreed together?"))
+        agreement.get_by_role("link", name=manager.t("Signed versions")).click()
+        manager.check()
+        m.get_by_role("button", name=manager.t("Ask for signatures on the current sheet")).click()
+        m.wait_for_url(re.compile(r"/versions/1/$"))
+        expect(m.get_by_role("heading", level=1)).to_contain_text(
+            manager.t("Version %(number)s of “%(title)s”", number=1, title=role.title)
+        )
+        expect(manager.main()).to_contain_text(NEW_INCLUDES)
+        manager.check()
+        m.get_by_role("button", name=manager.t("Sign version %(number)s", number=1)).click()
+        expect(manager.status()).to_contain_text(
+            manager.t(
+                "You signed version %(number)s. It is adopted when everyone has signed.",
+                number=1,
+            )
+        )
+        expect(manager.main()).to_contain_text(
+            manager.t("%(signed)s of %(total)s signed.", signed=1, total=2)
+        )
+        manager.check()
 
         # --- 4. The peer worker signs it from "Waiting for me"; the sheet says it is adopted -
-        account = peer.get_by_role("navigation", name="Account")
-        account.get_by_role("link", name="Waiting for me").click()
-        peer.wait_for_url("**/waiting/")
-        to_sign = peer.get_by_role("region", name="1 version waits for your signature")
-        answers = peer.get_by_role("region", name="Answers to my proposals")
-        expect(answers).to_contain_text("accepted")
-        assert_no_sideways_scroll(peer)
-        axe_check(peer)
-        to_sign.get_by_role("link", name=f"Read and sign version 1 of “{role.title}”").click()
-        peer.wait_for_url(re.compile(r"/versions/1/$"))
-        expect(peer.get_by_role("main")).to_contain_text(NEW_EXCLUDES)
-        assert_no_sideways_scroll(peer)
-        axe_check(peer)
-        peer.get_by_role("button", name="Sign version 1").click()
-        expect(peer.get_by_role("status")).to_contain_text(
-            "Everyone has signed: version 1 is adopted."
+        account = p.get_by_role("navigation", name=peer.t("Account"))
+        account.get_by_role("link", name=peer.t("Waiting for me")).click()
+        p.wait_for_url("**/waiting/")
+        to_sign = p.get_by_role(
+            "region",
+            name=peer.tn(
+                "%(counter)s version waits for your signature",
+                "%(counter)s versions wait for your signature",
+                1,
+            ),
         )
-        assert_no_sideways_scroll(peer)
-        axe_check(peer)
+        answers = p.get_by_role("region", name=peer.t("Answers to my proposals"))
+        expect(answers).to_contain_text(peer.t("accepted"))
+        peer.check()
+        to_sign.get_by_role(
+            "link",
+            name=peer.t(
+                "Read and sign version %(number)s of “%(role)s”", number=1, role=role.title
+            ),
+        ).click()
+        p.wait_for_url(re.compile(r"/versions/1/$"))
+        expect(peer.main()).to_contain_text(NEW_EXCLUDES)
+        peer.check()
+        p.get_by_role("button", name=peer.t("Sign version %(number)s", number=1)).click()
+        expect(peer.status()).to_contain_text(
+            peer.t("Everyone has signed: version %(number)s is adopted.", number=1)
+        )
+        peer.check()
 
-        peer.goto(live_server.url + sheet_url)
-        agreement = peer.get_by_role("region", name="Agreed together?")
-        expect(agreement).to_contain_text("Version 1 was signed by both sides on")
-        expect(agreement).to_contain_text("The current sheet is the adopted version.")
-        expect(mission_card(peer, mission)).to_contain_text(NEW_INCLUDES)
-        assert_no_sideways_scroll(peer)
-        axe_check(peer)
+        peer.goto(sheet_url)
+        agreement = p.get_by_role("region", name=peer.t("Agreed together?"))
+        version = RoleSheetVersion.objects.get(role=role)
+        adopted_on = peer.t(
+            "Version %(number)s was signed by both sides on %(date)s.",
+            number=1,
+            date=peer.date(version.adopted_at, "SHORT_DATE_FORMAT"),
+        )
+        expect(agreement).to_contain_text(adopted_on)
+        expect(agreement).to_contain_text(peer.t("The current sheet is the adopted version."))
+        expect(mission_card(p, mission)).to_contain_text(NEW_INCLUDES)
+        peer.check()
 
-        manager.goto(live_server.url + sheet_url)
-        expect(manager.get_by_role("region", name="Agreed together?")).to_contain_text(
-            "Version 1 was signed by both sides on"
+        manager.goto(sheet_url)
+        expect(m.get_by_role("region", name=manager.t("Agreed together?"))).to_contain_text(
+            manager.t(
+                "Version %(number)s was signed by both sides on %(date)s.",
+                number=1,
+                date=manager.date(version.adopted_at, "SHORT_DATE_FORMAT"),
+            )
         )
     finally:
-        peer_context.close()
-        manager_context.close()
+        peer.close()
+        manager.close()
 
     # --- 5. What the database says -------------------------------------------------------------
     mission = Mission.objects.get(pk=mission.pk)

@@ -3,6 +3,7 @@
 import pytest
 
 from structures.models import Capacity
+from tests.e2e.journeys import assert_no_sideways_scroll
 from tests.factories import MembershipFactory, RoleAssignmentFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,7 +33,7 @@ def test_manager_logs_in_and_reads_the_role_sheet(live_server, page, axe_check, 
     for mission in role.missions.all():
         assert page.get_by_role("heading", name=mission.title).is_visible()
     # Nothing scrolls sideways on a phone.
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_no_sideways_scroll(page)
     axe_check(page)
 
 
