@@ -77,6 +77,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "peerwork.urls"
+# A refused form is logged and explained (peerwork.views.csrf_failure).
+CSRF_FAILURE_VIEW = "peerwork.views.csrf_failure"
 WSGI_APPLICATION = "peerwork.wsgi.application"
 
 TEMPLATES = [

@@ -625,3 +625,21 @@ def test_client_address_behind_trusted_proxies(rf):
     with override_settings(TRUSTED_PROXY_COUNT=2):
         assert client_address(request) == "1.2.3.4"
     assert client_address(rf.get("/", REMOTE_ADDR="not an address")) is None
+
+
+def test_a_form_without_csrf_token_is_refused_kindly_and_logged(world, caplog):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.manager)
+    with caplog.at_level("INFO", logger="peerwork.security"):
+        response = client.post(reverse("roles:edit", args=[world.role.pk]), {"title": "X"})
+    assert response.status_code == 403
+    from django.utils import translation
+
+    with translation.override(response.wsgi_request.LANGUAGE_CODE):
+        assert translation.gettext("The form could not be sent") in response.content.decode()
+    events = [getattr(r, "security", {}).get("event") for r in caplog.records]
+    assert "csrf_failure" in events
+    world.role.refresh_from_db()
+    assert world.role.title != "X"
