@@ -4,9 +4,16 @@
 partial responses share it, so a section updated in place looks exactly like the page.
 """
 
+import hashlib
+
+from django.core.cache import cache
 from django.db.models import Prefetch
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 from django_htmx.http import reswap, retarget
 
 from missions.models import Mission
@@ -17,6 +24,9 @@ from .snapshots import diff, snapshot
 
 # The element of the sheet page that in-place edits replace.
 MISSIONS_SECTION = "#missions"
+# Stands for the person's CSRF token in a cached missions section (tokens differ per person).
+CSRF_PLACEHOLDER = "csrfplaceholder0000000000000000000000000000000000000000000000000"
+MISSIONS_CACHE_SECONDS = 60 * 60
 
 
 def sheet_queryset():
@@ -81,3 +91,43 @@ def sheet_update(request, role_id, *, focus=""):
     """`render_sheet_update` for a role fetched afresh (after a change), with the user's access."""
     role, access = get_role_for_user(request.user, role_id, sheet_queryset())
     return render_sheet_update(request, role, access, focus=focus)
+
+
+def _missions_fingerprint(role, access, editable):
+    """Everything the missions section depends on: who looks (capacity, latitude), in which
+    language, and each mission and task as saved (revision, place, last save)."""
+    parts = [
+        str(role.pk),
+        access.capacity,
+        access.is_assigned,
+        sorted(editable),
+        translation.get_language(),
+    ]
+    for mission in role.missions.all():
+        parts.append((mission.pk, mission.revision, mission.position, mission.updated_at))
+        parts.extend(
+            (task.pk, task.revision, task.position, task.updated_at) for task in mission.tasks.all()
+        )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def cached_missions_html(request, context):
+    """The missions section of the sheet page, rendered once per state of the sheet.
+
+    Rendering it is most of the page's cost (a form and links per task), while sheets are read
+    far more often than changed. The cached HTML holds a placeholder for the CSRF token, replaced
+    by this person's token on the way out.
+    """
+    role = context["role"]
+    key = "sheet-missions:" + _missions_fingerprint(
+        role, context["access"], context["editable_task_missions"]
+    )
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "roles/detail.html#missions",
+            {**context, "csrf_token": CSRF_PLACEHOLDER},
+            request=request,
+        )
+        cache.set(key, html, MISSIONS_CACHE_SECONDS)
+    return mark_safe(html.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308 - our own template
