@@ -1,3 +1,4 @@
+import datetime
 import uuid
 from dataclasses import dataclass
 
@@ -15,6 +16,16 @@ from structures.models import Structure
 # Below this share of estimated time on missions that draw on lived experience,
 # the role risks becoming an ordinary staff job ("pair alibi").
 PEER_SHARE_THRESHOLD = 50
+
+
+def days_since(moment):
+    """Calendar days from `moment` to today, in the local time zone (as people count them:
+    yesterday evening is 1 day ago). Pages that say so can be cached for the day."""
+    if moment is None:
+        return None
+    if isinstance(moment, datetime.datetime):
+        moment = timezone.localtime(moment).date()
+    return (timezone.localdate() - moment).days
 
 
 def _subquery_int(queryset, expression):
@@ -198,7 +209,7 @@ class RoleHealth:
     def oldest_proposal_days(self):
         if self.oldest_open_proposal_at is None:
             return None
-        return (timezone.now() - self.oldest_open_proposal_at).days
+        return days_since(self.oldest_open_proposal_at)
 
     @property
     def lived_share(self):

@@ -4,41 +4,37 @@
 partial responses share it, so a section updated in place looks exactly like the page.
 """
 
-import hashlib
-
-from django.core.cache import cache
 from django.db.models import Prefetch
-from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from django.utils.safestring import mark_safe
 from django_htmx.http import reswap, retarget
 
 from missions.models import Mission
+from peerwork.fragments import cached_fragment, fragment_key
 from structures.access import get_role_for_user
 
 from .models import Role, RoleAssignment, RoleSheetVersion, Signature
 from .snapshots import diff, snapshot
+from .stamps import sheet_stamp
 
 # The element of the sheet page that in-place edits replace.
 MISSIONS_SECTION = "#missions"
-# Stands for the person's CSRF token in a cached missions section (tokens differ per person).
-CSRF_PLACEHOLDER = "csrfplaceholder0000000000000000000000000000000000000000000000000"
-MISSIONS_CACHE_SECONDS = 60 * 60
+
+
+def _assignments():
+    return Prefetch(
+        "assignments",
+        queryset=RoleAssignment.objects.select_related("peer_worker").order_by(
+            "peer_worker__full_name", "peer_worker__email"
+        ),
+    )
 
 
 def sheet_queryset():
     """Everything the role sheet shows, in a fixed number of queries."""
     return Role.objects.with_indicators().prefetch_related(
-        Prefetch("missions", queryset=Mission.objects.prefetch_related("tasks")),
-        Prefetch(
-            "assignments",
-            queryset=RoleAssignment.objects.select_related("peer_worker").order_by(
-                "peer_worker__full_name", "peer_worker__email"
-            ),
-        ),
+        Prefetch("missions", queryset=Mission.objects.prefetch_related("tasks")), _assignments()
     )
 
 
@@ -93,41 +89,29 @@ def sheet_update(request, role_id, *, focus=""):
     return render_sheet_update(request, role, access, focus=focus)
 
 
-def _missions_fingerprint(role, access, editable):
-    """Everything the missions section depends on: who looks (capacity, latitude), in which
-    language, and each mission and task as saved (revision, place, last save)."""
-    parts = [
-        str(role.pk),
+def sheet_body(request, role, access):
+    """The sheet page's content, rendered once per state of the sheet.
+
+    Rendering the sheet is most of the page's cost (a form and links per task), while sheets
+    are read far more often than changed. What the body shows depends on the sheet (its
+    stamp), on who reads it (capacity, whether they hold the role, and for the people who
+    sign, whose signature is awaited), on the language and the day (fragment_key).
+    """
+    key = fragment_key(
+        "sheet",
+        role.pk,
+        role.structure.name,
+        sheet_stamp(role),
         access.capacity,
         access.is_assigned,
-        sorted(editable),
-        translation.get_language(),
-    ]
-    for mission in role.missions.all():
-        parts.append((mission.pk, mission.revision, mission.position, mission.updated_at))
-        parts.extend(
-            (task.pk, task.revision, task.position, task.updated_at) for task in mission.tasks.all()
-        )
-    return hashlib.sha256(repr(parts).encode()).hexdigest()
-
-
-def cached_missions_html(request, context):
-    """The missions section of the sheet page, rendered once per state of the sheet.
-
-    Rendering it is most of the page's cost (a form and links per task), while sheets are read
-    far more often than changed. The cached HTML holds a placeholder for the CSRF token, replaced
-    by this person's token on the way out.
-    """
-    role = context["role"]
-    key = "sheet-missions:" + _missions_fingerprint(
-        role, context["access"], context["editable_task_missions"]
+        request.user.pk if access.can_propose else None,
     )
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string(
-            "roles/detail.html#missions",
-            {**context, "csrf_token": CSRF_PLACEHOLDER},
-            request=request,
+
+    def render(csrf_token):
+        full = sheet_queryset().select_related("structure").get(pk=role.pk)
+        context = sheet_context(request, full, access)
+        return render_to_string(
+            "roles/detail.html#body", {**context, "csrf_token": csrf_token}, request=request
         )
-        cache.set(key, html, MISSIONS_CACHE_SECONDS)
-    return mark_safe(html.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308 - our own template
+
+    return cached_fragment(request, key, render)

@@ -14,16 +14,15 @@ from .forms import AssignForm, RoleEditForm
 from .models import RoleAssignment, RoleSheetVersion
 from .pdf import render_sheet_pdf
 from .services import role_assign, role_delete, role_unassign, role_update
-from .sheet import cached_missions_html, render_sheet_update, sheet_context, sheet_queryset
+from .sheet import sheet_body, sheet_queryset, sheet_update
 
 
 def role_detail(request, role_id):
-    role, access = get_role_for_user(request.user, role_id, sheet_queryset())
     if request.htmx:
         # An in-place form was cancelled: the missions section as it is now.
-        return render_sheet_update(request, role, access)
-    context = sheet_context(request, role, access)
-    context["missions_html"] = cached_missions_html(request, context)
+        return sheet_update(request, role_id)
+    role, access = get_role_for_user(request.user, role_id)
+    context = {"role": role, "access": access, "sheet_body": sheet_body(request, role, access)}
     response = render(request, "roles/detail.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from roles.models import PEER_SHARE_THRESHOLD, Role
+from roles.models import PEER_SHARE_THRESHOLD, Role, days_since
 
 from .models import FacilitatorSupport, Review, Structure
 
@@ -80,10 +80,6 @@ def supported_structures(user, day=None):
     )
 
 
-def _days_since(moment, now):
-    return None if moment is None else (now - moment).days
-
-
 @dataclass
 class Portfolio:
     rows: list  # of StructureRow, sorted and filtered
@@ -92,7 +88,7 @@ class Portfolio:
 
 def portfolio_rows(user, *, sort=Sort.NAME, warnings_only=False):
     """The portfolio's rows, sorted and filtered. Two queries."""
-    now, today = timezone.now(), timezone.localdate()
+    today = timezone.localdate()
     structures = supported_structures(user).prefetch_related(
         Prefetch(
             "roles",
@@ -105,7 +101,7 @@ def portfolio_rows(user, *, sort=Sort.NAME, warnings_only=False):
         row = StructureRow(
             structure=structure,
             last_review_on=structure.last_review_on,
-            days_since_review=_days_since(structure.last_review_on, today),
+            days_since_review=days_since(structure.last_review_on),
         )
         for role in structure.roles_with_indicators:
             health = role.health
@@ -115,7 +111,7 @@ def portfolio_rows(user, *, sort=Sort.NAME, warnings_only=False):
                     health=health,
                     warnings=health.warnings,
                     agreement_warnings=health.agreement_warnings,
-                    days_since_adopted=_days_since(health.adopted_at, now),
+                    days_since_adopted=days_since(health.adopted_at),
                 )
             )
         rows.append(row)

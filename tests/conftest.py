@@ -60,3 +60,13 @@ def world(db):
         admin=UserFactory(platform_admin=True),
         other_structure=other_structure,
     )
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: pages cached by one test never answer another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

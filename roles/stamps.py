@@ -1,0 +1,106 @@
+"""The stamp of a role sheet: a few figures that change whenever anything the sheet shows
+changes, read in one query. Pages cache what they render under it (peerwork/fragments.py).
+
+Two kinds of figures, so that no way of writing slips through:
+- the length of the sheet's history: every service that changes a sheet writes a line there
+  (roles/history.py), and lines are never removed;
+- counts and latest dates of the rows themselves (missions, tasks, proposals, versions,
+  signatures, holders and their names), which also move when a row is written without a
+  service (the platform admin, a script): `updated_at` is set on every save, a removal lowers
+  a count, and new rows get higher ids.
+
+The role's own fields are covered by its `revision` and `updated_at`, which pages already read.
+
+Plain SQL: the ORM takes several times longer to compile these subqueries on each request than
+the database takes to answer them (all index lookups).
+"""
+
+# ruff: noqa: S608 - the SQL names only our own tables (model metadata); values are parameters
+
+from functools import cache
+
+from django.db import connection
+
+from missions.models import DailyTask, Mission, Proposal
+from structures.models import User
+
+from .models import Role, RoleAssignment, RoleEvent, RoleSheetVersion, Signature
+
+
+def _t(model):
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _concat():
+    """The aggregate that joins strings (SQLite and PostgreSQL name it differently)."""
+    return "string_agg" if connection.vendor == "postgresql" else "group_concat"
+
+
+@cache
+def _columns():
+    """Scalar subqueries on the role `r`, one figure each."""
+    event, mission, task = _t(RoleEvent), _t(Mission), _t(DailyTask)
+    proposal, version, signature, holder = (
+        _t(Proposal),
+        _t(RoleSheetVersion),
+        _t(Signature),
+        _t(RoleAssignment),
+    )
+    tasks = f"FROM {task} t INNER JOIN {mission} m ON t.mission_id = m.id WHERE m.role_id = r.id"
+    signatures = (
+        f"FROM {signature} s INNER JOIN {version} v ON s.version_id = v.id WHERE v.role_id = r.id"
+    )
+    return ", ".join(
+        f"({query})"
+        for query in [
+            f"SELECT COUNT(*) FROM {event} WHERE role_id = r.id",
+            f"SELECT COUNT(*) FROM {mission} WHERE role_id = r.id",
+            f"SELECT MAX(updated_at) FROM {mission} WHERE role_id = r.id",
+            f"SELECT COUNT(*) {tasks}",
+            f"SELECT MAX(t.updated_at) {tasks}",
+            f"SELECT COUNT(*) FROM {proposal} WHERE role_id = r.id",
+            f"SELECT COUNT(*) FROM {proposal} WHERE role_id = r.id AND status = 'open'",
+            f"SELECT MIN(created_at) FROM {proposal} WHERE role_id = r.id AND status = 'open'",
+            f"SELECT COUNT(*) FROM {version} WHERE role_id = r.id",
+            f"SELECT COUNT(*) FROM {version} WHERE role_id = r.id AND status = 'awaiting'",
+            f"SELECT MAX(adopted_at) FROM {version} WHERE role_id = r.id",
+            f"SELECT COUNT(*) {signatures} AND s.decision <> 'pending'",
+            f"SELECT MAX(s.decided_at) {signatures}",
+            f"SELECT COUNT(*) FROM {holder} WHERE role_id = r.id",
+            f"SELECT MAX(id) FROM {holder} WHERE role_id = r.id",
+            # The holders' names, which the sheet shows and which change without a history line.
+            f"SELECT {_concat()}(u.full_name || ' ' || u.email, ',') FROM {holder} a "
+            f"INNER JOIN {_t(User)} u ON a.peer_worker_id = u.id WHERE a.role_id = r.id",
+        ]
+    )
+
+
+def _role_pk(pk):
+    return Role._meta.pk.get_db_prep_value(pk, connection)
+
+
+def sheet_stamp(role):
+    """The stamp of one role sheet (a tuple), or None when the role no longer exists."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT r.revision, r.updated_at, {_columns()} FROM {_t(Role)} r WHERE r.id = %s",
+            [_role_pk(role.pk)],
+        )
+        row = cursor.fetchone()
+    return None if row is None else tuple(map(str, row))
+
+
+def sheet_stamps(structure_ids):
+    """{role id: stamp} for every role of these structures, in one query."""
+    structure_ids = list(structure_ids)
+    if not structure_ids:
+        return {}
+    placeholders = ", ".join(["%s"] * len(structure_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT r.id, r.revision, r.updated_at, {_columns()} FROM {_t(Role)} r "
+            f"WHERE r.structure_id IN ({placeholders})",
+            structure_ids,
+        )
+        rows = cursor.fetchall()
+    return {Role._meta.pk.to_python(row[0]): tuple(map(str, row[1:])) for row in rows}
