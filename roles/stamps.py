@@ -36,9 +36,15 @@ def _concat():
     return "string_agg" if connection.vendor == "postgresql" else "group_concat"
 
 
+def _figures(source, *aggregates):
+    """One scalar subquery giving several aggregates over `source`, joined as text."""
+    text = " || '/' || ".join(f"COALESCE(CAST({agg} AS TEXT), '')" for agg in aggregates)
+    return f"(SELECT {text} {source})"
+
+
 @cache
 def _columns():
-    """Scalar subqueries on the role `r`, one figure each."""
+    """Subqueries on the role `r`: one per table, each giving its figures."""
     event, mission, task = _t(RoleEvent), _t(Mission), _t(DailyTask)
     proposal, version, signature, holder = (
         _t(Proposal),
@@ -46,31 +52,44 @@ def _columns():
         _t(Signature),
         _t(RoleAssignment),
     )
-    tasks = f"FROM {task} t INNER JOIN {mission} m ON t.mission_id = m.id WHERE m.role_id = r.id"
-    signatures = (
-        f"FROM {signature} s INNER JOIN {version} v ON s.version_id = v.id WHERE v.role_id = r.id"
-    )
+    is_open = "CASE WHEN status = 'open' THEN"
     return ", ".join(
-        f"({query})"
-        for query in [
-            f"SELECT COUNT(*) FROM {event} WHERE role_id = r.id",
-            f"SELECT COUNT(*) FROM {mission} WHERE role_id = r.id",
-            f"SELECT MAX(updated_at) FROM {mission} WHERE role_id = r.id",
-            f"SELECT COUNT(*) {tasks}",
-            f"SELECT MAX(t.updated_at) {tasks}",
-            f"SELECT COUNT(*) FROM {proposal} WHERE role_id = r.id",
-            f"SELECT COUNT(*) FROM {proposal} WHERE role_id = r.id AND status = 'open'",
-            f"SELECT MIN(created_at) FROM {proposal} WHERE role_id = r.id AND status = 'open'",
-            f"SELECT COUNT(*) FROM {version} WHERE role_id = r.id",
-            f"SELECT COUNT(*) FROM {version} WHERE role_id = r.id AND status = 'awaiting'",
-            f"SELECT MAX(adopted_at) FROM {version} WHERE role_id = r.id",
-            f"SELECT COUNT(*) {signatures} AND s.decision <> 'pending'",
-            f"SELECT MAX(s.decided_at) {signatures}",
-            f"SELECT COUNT(*) FROM {holder} WHERE role_id = r.id",
-            f"SELECT MAX(id) FROM {holder} WHERE role_id = r.id",
-            # The holders' names, which the sheet shows and which change without a history line.
-            f"SELECT {_concat()}(u.full_name || ' ' || u.email, ',') FROM {holder} a "
-            f"INNER JOIN {_t(User)} u ON a.peer_worker_id = u.id WHERE a.role_id = r.id",
+        [
+            _figures(f"FROM {event} WHERE role_id = r.id", "COUNT(*)"),
+            _figures(f"FROM {mission} WHERE role_id = r.id", "COUNT(*)", "MAX(updated_at)"),
+            _figures(
+                f"FROM {task} t INNER JOIN {mission} m ON t.mission_id = m.id "
+                "WHERE m.role_id = r.id",
+                "COUNT(*)",
+                "MAX(t.updated_at)",
+            ),
+            _figures(
+                f"FROM {proposal} WHERE role_id = r.id",
+                "COUNT(*)",
+                f"SUM({is_open} 1 ELSE 0 END)",
+                f"MIN({is_open} created_at END)",
+            ),
+            _figures(
+                f"FROM {version} WHERE role_id = r.id",
+                "COUNT(*)",
+                "SUM(CASE WHEN status = 'awaiting' THEN 1 ELSE 0 END)",
+                "MAX(adopted_at)",
+            ),
+            _figures(
+                f"FROM {signature} s INNER JOIN {version} v ON s.version_id = v.id "
+                "WHERE v.role_id = r.id",
+                "SUM(CASE WHEN s.decision = 'pending' THEN 0 ELSE 1 END)",
+                "MAX(s.decided_at)",
+            ),
+            # The holders' names too: the sheet shows them, and they change without a history
+            # line.
+            _figures(
+                f"FROM {holder} a INNER JOIN {_t(User)} u ON a.peer_worker_id = u.id "
+                "WHERE a.role_id = r.id",
+                "COUNT(*)",
+                "MAX(a.id)",
+                f"{_concat()}(u.full_name || ' ' || u.email, ',')",
+            ),
         ]
     )
 

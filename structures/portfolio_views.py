@@ -4,15 +4,18 @@ platform overview for its admins."""
 from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from peerwork.fragments import cached_fragment, fragment_key
 from peerwork.security_log import security_log
 from roles.models import PEER_SHARE_THRESHOLD
+from roles.stamps import sheet_stamps
 
 from .access import get_structure_for_user
 from .exports import report_filename, write_report
 from .overview import RECENT_DAYS, platform_counts
-from .portfolio import Sort, portfolio_rows
+from .portfolio import Sort, portfolio_rows, supported_structures
 
 
 class PortfolioForm(forms.Form):
@@ -40,22 +43,48 @@ class PortfolioForm(forms.Form):
 
 
 def portfolio(request):
-    """The structures the person supports today, with the indicators of their roles."""
+    """The structures the person supports today, with the indicators of their roles.
+
+    Rendered once per state of what it shows: the structures supported today (with their last
+    review) and the stamps of their role sheets (roles/stamps.py), in the sort asked for.
+    """
     form = PortfolioForm(request.GET)
     options = form.options()
     if not form.is_valid():
         form = PortfolioForm(initial=options)
-    portfolio = portfolio_rows(request.user, **options)
+    structures = list(
+        supported_structures(request.user)
+        .order_by("pk")
+        .values_list("pk", "name", "slug", "kind", "city", "last_review_on")
+    )
+    stamps = sheet_stamps(structure[0] for structure in structures)
+
+    def render_content(csrf_token):
+        portfolio = portfolio_rows(request.user, **options)
+        return render_to_string(
+            "structures/portfolio.html#content",
+            {
+                "form": form,
+                "rows": portfolio.rows,
+                "n_supported": portfolio.n_supported,
+                "filtered": options["warnings_only"],
+                "threshold": PEER_SHARE_THRESHOLD,
+                "csrf_token": csrf_token,
+            },
+            request=request,
+        )
+
+    key = fragment_key(
+        "portfolio",
+        sorted(options.items()),
+        request.user.is_staff,
+        structures,
+        sorted(stamps.items(), key=str),
+    )
     return render(
         request,
         "structures/portfolio.html",
-        {
-            "form": form,
-            "rows": portfolio.rows,
-            "n_supported": portfolio.n_supported,
-            "filtered": options["warnings_only"],
-            "threshold": PEER_SHARE_THRESHOLD,
-        },
+        {"content": cached_fragment(request, key, render_content)},
     )
 
 

@@ -5,14 +5,17 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from peerwork.editing import save_or_render
+from peerwork.fragments import cached_fragment, fragment_key
 from roles.forms import RoleForm
 from roles.models import Role, RoleAssignment
 from roles.services import role_create
+from roles.stamps import sheet_stamps
 
 from .access import get_structure_for_user, visible_structures
 from .forms import AcceptInvitationForm, InviteForm
@@ -53,20 +56,36 @@ def home(request):
     )
 
 
+def _roles_html(request, structure, access):
+    """The structure's role sheets with their indicators, rendered once per state of its
+    sheets (their stamps, roles/stamps.py)."""
+
+    def render_roles(csrf_token):
+        roles = (
+            structure.roles.with_indicators()
+            .prefetch_related(
+                Prefetch(
+                    "assignments",
+                    queryset=RoleAssignment.objects.select_related("peer_worker").order_by(
+                        "peer_worker__full_name"
+                    ),
+                )
+            )
+            .order_by("title")
+        )
+        return render_to_string(
+            "structures/detail.html#roles",
+            {"structure": structure, "access": access, "roles": roles, "csrf_token": csrf_token},
+            request=request,
+        )
+
+    stamps = sorted(sheet_stamps([structure.pk]).items(), key=str)
+    key = fragment_key("structure-roles", structure.pk, structure.slug, access.capacity, stamps)
+    return cached_fragment(request, key, render_roles)
+
+
 def structure_detail(request, slug):
     structure, access = get_structure_for_user(request.user, slug)
-    roles = (
-        structure.roles.with_indicators()
-        .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=RoleAssignment.objects.select_related("peer_worker").order_by(
-                    "peer_worker__full_name"
-                ),
-            )
-        )
-        .order_by("title")
-    )
     members = (
         Membership.objects.active()
         .filter(structure=structure)
@@ -87,7 +106,7 @@ def structure_detail(request, slug):
         {
             "structure": structure,
             "access": access,
-            "roles": roles,
+            "roles_html": _roles_html(request, structure, access),
             "members": members,
             "facilitators": facilitators,
             "invitations": invitations,

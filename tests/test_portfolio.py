@@ -291,9 +291,11 @@ def test_every_control_has_a_label(client, world):
 
 # --- query count -----------------------------------------------------------------------------
 
-# Session + user + the request's savepoint pair (ATOMIC_REQUESTS), then the page's own:
-# the supported structures with their last review, their roles with indicators.
+# Session + user + the request's savepoint pair (ATOMIC_REQUESTS), then the page's own: the
+# supported structures with their last review, the stamps of their sheets, and when something
+# changed since the page was last shown: the structures and their roles with indicators.
 PORTFOLIO_QUERIES = 6
+PORTFOLIO_CHANGED_QUERIES = PORTFOLIO_QUERIES + 2
 
 
 @pytest.mark.parametrize("size", [1, 10])
@@ -309,10 +311,15 @@ def test_portfolio_query_count_does_not_grow(client, world, django_assert_num_qu
             if index % 2:
                 _adopt(role, signed_by=[RoleAssignmentFactory(role=role).peer_worker])
     client.force_login(world.facilitator)
-    with django_assert_num_queries(PORTFOLIO_QUERIES):
+    with django_assert_num_queries(PORTFOLIO_CHANGED_QUERIES):
         response = client.get(URL, {"sort": "warnings"})
     assert response.status_code == 200
     assert len(_structures_shown(html.unescape(response.content.decode()))) == size + 1
+    with django_assert_num_queries(PORTFOLIO_QUERIES):
+        again = client.get(URL, {"sort": "warnings"})
+    assert _structures_shown(html.unescape(again.content.decode())) == _structures_shown(
+        html.unescape(response.content.decode())
+    )
     assert Proposal.objects.count() == 2 * size
 
 
