@@ -6,11 +6,13 @@ the writing and check the rules of the proposal itself.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from peerwork.fragments import cached_fragment, fragment_key
 from structures.access import (
     get_mission_for_user,
     get_proposal_for_user,
@@ -244,8 +246,38 @@ def _proposal_queryset():
     """Everything the proposal page shows, in a fixed number of queries."""
     return Proposal.objects.select_related(
         "author", "decided_by", "mission", "task"
-    ).prefetch_related(
-        Prefetch("comments", queryset=ProposalComment.objects.select_related("author"))
+    ).prefetch_related(_comments())
+
+
+def _comments():
+    return Prefetch("comments", queryset=ProposalComment.objects.select_related("author"))
+
+
+def _state(obj, *names):
+    return None if obj is None else tuple(getattr(obj, name) for name in names)
+
+
+def _page_key(request, proposal, access):
+    """What the proposal page shows, and who reads it (for the cache of the page's content).
+
+    The proposal itself changes only when decided; its discussion grows; what it is about (the
+    mission or task, for the conflict shown) changes with its revision and last save.
+    """
+    people = ("pk", "full_name", "email")
+    comments = list(proposal.comments.values_list("pk", "author__full_name", "author__email"))
+    return fragment_key(
+        "proposal",
+        _state(proposal, "pk", "status", "decided_at", "decision_reason", "subject"),
+        _state(proposal.author, *people),
+        _state(proposal.decided_by, *people),
+        _state(proposal.mission, "pk", "revision", "updated_at"),
+        _state(proposal.task, "pk", "revision", "updated_at"),
+        _state(proposal.role, "revision", "updated_at"),
+        proposal.role.structure.name,
+        access.capacity,
+        access.is_assigned,
+        proposal.author_id == request.user.pk,
+        comments,
     )
 
 
@@ -265,6 +297,30 @@ def _render_proposal(
     decline_form=None,
     conflict=None,
     status=200,
+):
+    context = _proposal_context(
+        request,
+        proposal,
+        access,
+        comment_form=comment_form,
+        accept_form=accept_form,
+        decline_form=decline_form,
+        conflict=conflict,
+    )
+    return render(
+        request, "missions/proposal_detail.html", {**context, "content": None}, status=status
+    )
+
+
+def _proposal_context(
+    request,
+    proposal,
+    access,
+    *,
+    comment_form=None,
+    accept_form=None,
+    decline_form=None,
+    conflict=None,
 ):
     if proposal.is_open and conflict is None:
         conflict = proposals.conflicts(proposal)
@@ -293,12 +349,39 @@ def _render_proposal(
         else None,
         "decline_form": (decline_form or DeclineForm()) if decide else None,
     }
-    return render(request, "missions/proposal_detail.html", context, status=status)
+    return context
 
 
 def proposal_detail(request, proposal_id):
-    proposal, access = _get(request, proposal_id)
-    return _render_proposal(request, proposal, access)
+    """The proposal, its discussion and the decision forms; the content is rendered once per
+    state of what it shows (`_page_key`): pages are read more often than discussed."""
+    proposal, access = get_proposal_for_user(
+        request.user,
+        proposal_id,
+        Proposal.objects.select_related("author", "decided_by", "mission", "task"),
+    )
+    access.require(access.can_discuss)
+
+    def render_content(csrf_token):
+        prefetch_related_objects([proposal], _comments())
+        context = _proposal_context(request, proposal, access)
+        return render_to_string(
+            "missions/proposal_detail.html#content",
+            {**context, "csrf_token": csrf_token},
+            request=request,
+        )
+
+    content = cached_fragment(request, _page_key(request, proposal, access), render_content)
+    return render(
+        request,
+        "missions/proposal_detail.html",
+        {
+            "proposal": proposal,
+            "role": proposal.role,
+            "structure": proposal.role.structure,
+            "content": content,
+        },
+    )
 
 
 @require_POST

@@ -721,9 +721,12 @@ def test_anonymous_is_sent_to_login(client, world):
 # --- query counts ---------------------------------------------------------------------------
 
 # Session + user + the request's savepoint and its release (ATOMIC_REQUESTS), then the page's:
-# proposal page = proposal with access, author, decider, mission and task; comments with authors.
+# proposal page = proposal with access, author, decider, mission and task; the comments' ids and
+# authors (the state of the discussion), and when something changed since the page was last
+# shown, the comments with their authors.
 # list = role with access; proposals with authors, missions and counts of messages.
 PROPOSAL_PAGE_QUERIES = 6
+PROPOSAL_PAGE_CHANGED_QUERIES = PROPOSAL_PAGE_QUERIES + 1
 PROPOSAL_LIST_QUERIES = 6
 
 
@@ -733,10 +736,13 @@ def test_proposal_page_query_count_does_not_grow(world, django_assert_num_querie
     for _ in range(size):
         ProposalCommentFactory(proposal=proposal, author=UserFactory())
     client = login(world.manager)
-    with django_assert_num_queries(PROPOSAL_PAGE_QUERIES):
+    with django_assert_num_queries(PROPOSAL_PAGE_CHANGED_QUERIES):
         response = client.get(proposal.get_absolute_url())
     assert response.status_code == 200
     assert html(response).count('<li id="comment-') == size
+    with django_assert_num_queries(PROPOSAL_PAGE_QUERIES):
+        again = client.get(proposal.get_absolute_url())
+    assert html(again).count('<li id="comment-') == size
 
 
 @pytest.mark.parametrize("size", [1, 10])
