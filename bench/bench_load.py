@@ -9,7 +9,9 @@
 4. Drives each page with 8 concurrent clients for $BENCH_SECONDS (60 by default) after a short
    warm-up, with wrk (installed with apt when run as root and missing) or else a Python load
    generator: throughput, p50/p95/p99 latency, errors (any answer but 200), ratio to the
-   trivial page. Then the PDF of the 20 x 10 sheet (median of 7).
+   trivial page measured just before and after it (10 s each: the machine's speed drifts).
+   Then the PDF of the 20 x 10 sheet (median of 7), made after a change of the sheet, and
+   again for an unchanged one (kept in the cache).
 
 It measures, it does not gate: exit status 0 whatever the figures; it says which targets of
 the issue are met. The last line is one JSON object with every figure. Everything it starts
@@ -44,6 +46,7 @@ from bench.pg import Cluster, free_port  # noqa: E402
 
 SECONDS = max(1, int(os.environ.get("BENCH_SECONDS", "60")))
 WARMUP_SECONDS = min(3, SECONDS)
+REFERENCE_SECONDS = min(10, SECONDS)
 CLIENTS = 8
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
@@ -340,8 +343,10 @@ def run(cluster, work):
     from django.core.management import call_command
     from django.db import connection
     from django.urls import reverse
+    from django.utils import timezone
 
     from bench.seed import Shape, seed
+    from roles.models import Role
 
     result = {"seconds_per_page": SECONDS, "clients": CLIENTS}
     started = time.perf_counter()
@@ -432,30 +437,60 @@ def run(cluster, work):
                 return load_python(port, path, cookie, seconds)
 
             result["pages"] = {}
-            for name in [TRIVIAL, *MAIN_PAGES]:
+
+            def measure(name, seconds, warm_up=True):
                 url, _user = pages[name]
-                drive(url, headers_for[name], WARMUP_SECONDS)
-                figures = drive(url, headers_for[name], SECONDS)
+                if warm_up:
+                    drive(url, headers_for[name], WARMUP_SECONDS)
+                figures = drive(url, headers_for[name], seconds)
                 figures["rps"] = figures["requests"] / figures["seconds"]
-                result["pages"][name] = {"url": url, **figures}
+                return {"url": url, **figures}
+
+            for name in [TRIVIAL, *MAIN_PAGES]:
+                if name == TRIVIAL:
+                    figures = measure(name, SECONDS)
+                else:
+                    # The machine's speed drifts: each page's ratio is taken against the trivial
+                    # page measured just before and just after it.
+                    before = measure(TRIVIAL, REFERENCE_SECONDS, warm_up=False)
+                    figures = measure(name, SECONDS)
+                    after = measure(TRIVIAL, REFERENCE_SECONDS, warm_up=False)
+                    figures["trivial_rps_around"] = (before["rps"] + after["rps"]) / 2
+                    figures["errors"] += before["errors"] + after["errors"]
+                result["pages"][name] = figures
                 note(
                     f"  {name:<11} {figures['rps']:7.1f} req/s  p50 {figures['p50_ms']:6.1f} ms"
                     f"  p95 {figures['p95_ms']:6.1f} ms  p99 {figures['p99_ms']:6.1f} ms"
                     f"  errors {figures['errors']}"
+                    + (
+                        f"  (trivial page around it: {figures['trivial_rps_around']:.1f} req/s)"
+                        if "trivial_rps_around" in figures
+                        else ""
+                    )
                 )
 
-            # The PDF of the 20 x 10 sheet, one request at a time.
+            # The PDF of the 20 x 10 sheet, one request at a time: made afresh (the sheet was
+            # just saved, so the PDF kept for its previous state does not serve), then again
+            # for an unchanged sheet (from the cache).
             pdf_url = reverse("roles:pdf", kwargs={"role_id": seeded.role.pk})
             pdf_cookie = headers_for["role_sheet"]
-            times = []
-            for run_index in range(PDF_RUNS + 1):
-                start = time.perf_counter()
-                status, body, _headers = fetch(port, pdf_url, pdf_cookie)
-                if status != 200 or not body.startswith(b"%PDF"):
-                    raise SystemExit(f"{pdf_url} answered {status} without a PDF")
-                if run_index:  # the first one warms up (fonts)
-                    times.append(time.perf_counter() - start)
-            result["pdf_20x10_ms"] = round(statistics.median(times) * 1000, 1)
+
+            def pdf_ms(changed):
+                times = []
+                for run_index in range(PDF_RUNS + 1):
+                    if changed:
+                        Role.objects.filter(pk=seeded.role.pk).update(updated_at=timezone.now())
+                    start = time.perf_counter()
+                    status, body, _headers = fetch(port, pdf_url, pdf_cookie)
+                    if status != 200 or not body.startswith(b"%PDF"):
+                        raise SystemExit(f"{pdf_url} answered {status} without a PDF")
+                    if run_index:  # the first one warms up (fonts)
+                        times.append(time.perf_counter() - start)
+                return round(statistics.median(times) * 1000, 1)
+
+            result["pdf_20x10_ms"] = pdf_ms(changed=True)
+            result["pdf_20x10_unchanged_ms"] = pdf_ms(changed=False)
+            connection.close()
         finally:
             _stop(gunicorn)
     log_text = log_path.read_text(errors="replace").strip()
@@ -468,9 +503,11 @@ def report(result):
     pages = result["pages"]
     trivial_rps = pages[TRIVIAL]["rps"]
     for figures in pages.values():
-        figures["ratio_to_trivial"] = round(figures["rps"] / trivial_rps, 3)
-        for key in ("rps", "p50_ms", "p95_ms", "p99_ms", "seconds"):
-            figures[key] = round(figures[key], 1)
+        reference = figures.get("trivial_rps_around", trivial_rps)
+        figures["ratio_to_trivial"] = round(figures["rps"] / reference, 3)
+        for key in ("rps", "p50_ms", "p95_ms", "p99_ms", "seconds", "trivial_rps_around"):
+            if key in figures:
+                figures[key] = round(figures[key], 1)
 
     note("")
     note(
@@ -481,7 +518,10 @@ def report(result):
             f"{name:<12}{f['rps']:>8.1f}{f['p50_ms']:>9.1f}{f['p95_ms']:>9.1f}"
             f"{f['p99_ms']:>9.1f}{f['errors']:>8}{f['ratio_to_trivial']:>8.2f}"
         )
-    note(f"PDF of the 20 x 10 role sheet: {result['pdf_20x10_ms']:.0f} ms (median of {PDF_RUNS})")
+    note(
+        f"PDF of the 20 x 10 role sheet: {result['pdf_20x10_ms']:.0f} ms made after a change, "
+        f"{result['pdf_20x10_unchanged_ms']:.0f} ms for an unchanged sheet (medians of {PDF_RUNS})"
+    )
 
     targets = {
         "role_sheet_ratio_ge_0.25": pages["role_sheet"]["ratio_to_trivial"] >= SHEET_RATIO_TARGET,
@@ -499,7 +539,8 @@ def report(result):
         f"{max(pages[name]['p95_ms'] for name in MAIN_PAGES):.0f} ms)",
         "zero_errors": "0 errors",
         "same_query_counts": "query count per page identical at 1x and 10x",
-        "pdf_lt_300ms": f"PDF of the 20 x 10 sheet under 300 ms ({result['pdf_20x10_ms']:.0f} ms)",
+        "pdf_lt_300ms": f"PDF of the 20 x 10 sheet under 300 ms, made after a change "
+        f"({result['pdf_20x10_ms']:.0f} ms)",
     }
     for key, met in targets.items():
         note(f"  [{'met' if met else 'NOT met'}] {labels[key]}")

@@ -75,11 +75,13 @@ def _columns():
                 "SUM(CASE WHEN status = 'awaiting' THEN 1 ELSE 0 END)",
                 "MAX(adopted_at)",
             ),
+            # The signatories' names too: the PDF names them.
             _figures(
                 f"FROM {signature} s INNER JOIN {version} v ON s.version_id = v.id "
-                "WHERE v.role_id = r.id",
+                f"INNER JOIN {_t(User)} u ON s.signer_id = u.id WHERE v.role_id = r.id",
                 "SUM(CASE WHEN s.decision = 'pending' THEN 0 ELSE 1 END)",
                 "MAX(s.decided_at)",
+                f"{_concat()}(u.full_name || ' ' || u.email, ',')",
             ),
             # The holders' names too: the sheet shows them, and they change without a history
             # line.

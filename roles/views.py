@@ -11,10 +11,10 @@ from peerwork.editing import save_or_render
 from structures.access import get_role_for_user
 
 from .forms import AssignForm, RoleEditForm
-from .models import RoleAssignment, RoleSheetVersion
-from .pdf import render_sheet_pdf
+from .models import RoleAssignment
+from .pdf import sheet_pdf
 from .services import role_assign, role_delete, role_unassign, role_update
-from .sheet import sheet_body, sheet_queryset, sheet_update
+from .sheet import sheet_body, sheet_update
 
 
 def role_detail(request, role_id):
@@ -30,15 +30,8 @@ def role_detail(request, role_id):
 
 def role_pdf(request, role_id):
     """The sheet as a PDF for meetings and files, in the reader's language."""
-    role, _access = get_role_for_user(request.user, role_id, sheet_queryset())
-    adopted = role.versions.filter(status=RoleSheetVersion.Status.ADOPTED).first()
-    signatures = (
-        list(adopted.signatures.select_related("signer").order_by("decided_at")) if adopted else []
-    )
-    response = HttpResponse(
-        render_sheet_pdf(role, adopted=adopted, signatures=signatures),
-        content_type="application/pdf",
-    )
+    role, _access = get_role_for_user(request.user, role_id)
+    response = HttpResponse(sheet_pdf(role), content_type="application/pdf")
     filename = slugify(f"{role.structure.name} {role.title}") or "role"
     response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
     return response

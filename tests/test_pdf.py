@@ -66,3 +66,31 @@ def test_the_pdf_speaks_the_reader_s_language(client, world, language, words):
 def test_outsiders_get_no_pdf(client, world):
     client.force_login(world.other_manager)
     assert client.get(reverse("roles:pdf", args=[world.role.pk])).status_code == 404
+
+
+def test_the_pdf_follows_every_change_of_the_sheet(client, world):
+    """PDFs are kept per state of the sheet: a change shows in the next download."""
+    from missions import services
+
+    client.force_login(world.manager)
+    url = reverse("roles:pdf", args=[world.role.pk])
+    assert "Passer au foyer le mardi" not in _flat(_pdf_text(client.get(url))[1])
+    services.task_update(
+        task=world.task,
+        by=world.manager,
+        revision=world.task.revision,
+        action="Passer au foyer le mardi",
+    )
+    assert "Passer au foyer le mardi" in _flat(_pdf_text(client.get(url))[1])
+
+
+def test_the_pdf_names_a_renamed_signatory(client, world):
+    version = version_request(role=world.role, by=world.manager)
+    version_answer(version=version, by=world.manager, decision="signed")
+    version_answer(version=version, by=world.peer_worker, decision="signed")
+    client.force_login(world.manager)
+    url = reverse("roles:pdf", args=[world.role.pk])
+    assert world.manager.get_full_name() in _flat(_pdf_text(client.get(url))[1])
+    world.manager.full_name = "Responsable Renommée"
+    world.manager.save()
+    assert "Responsable Renommée" in _flat(_pdf_text(client.get(url))[1])
