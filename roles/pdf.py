@@ -13,7 +13,6 @@ from django.utils import timezone
 from peerwork.fragments import FRAGMENT_SECONDS, fragment_key
 
 from .models import RoleSheetVersion
-from .stamps import sheet_stamp
 
 
 @cache
@@ -42,10 +41,11 @@ def render_sheet_pdf(role, *, adopted, signatures):
 
 
 def sheet_pdf(role):
-    """The PDF of `role` as it is now, from the cache when the sheet has not changed."""
+    """The PDF of `role` (from `sheet_page_queryset()`, with its stamp) as it is now, from the
+    cache when the sheet has not changed."""
     from .sheet import sheet_queryset
 
-    key = fragment_key("sheet-pdf", role.pk, role.structure.name, sheet_stamp(role))
+    key = fragment_key("sheet-pdf", role.pk, role.structure.name, role.sheet_stamp)
     pdf = django_cache.get(key)
     if pdf is None:
         full = sheet_queryset().select_related("structure").get(pk=role.pk)

@@ -16,7 +16,7 @@ from structures.access import get_role_for_user
 
 from .models import Role, RoleAssignment, RoleSheetVersion, Signature
 from .snapshots import diff, snapshot
-from .stamps import sheet_stamp
+from .stamps import with_sheet_stamp
 
 # The element of the sheet page that in-place edits replace.
 MISSIONS_SECTION = "#missions"
@@ -89,10 +89,16 @@ def sheet_update(request, role_id, *, focus=""):
     return render_sheet_update(request, role, access, focus=focus)
 
 
+def sheet_page_queryset():
+    """The role for the sheet page: with its stamp, in the same query."""
+    return with_sheet_stamp(Role.objects.all())
+
+
 def sheet_body(request, role, access):
     """The sheet page's content, rendered once per state of the sheet.
 
-    Rendering the sheet is most of the page's cost (a form and links per task), while sheets
+    `role` comes with its `sheet_stamp` (`sheet_page_queryset()`). Rendering the sheet is most
+    of the page's cost (a form and links per task), while sheets
     are read far more often than changed. What the body shows depends on the sheet (its
     stamp), on who reads it (capacity, whether they hold the role, and for the people who
     sign, whose signature is awaited), on the language and the day (fragment_key).
@@ -101,7 +107,7 @@ def sheet_body(request, role, access):
         "sheet",
         role.pk,
         role.structure.name,
-        sheet_stamp(role),
+        role.sheet_stamp,
         access.capacity,
         access.is_assigned,
         request.user.pk if access.can_propose else None,

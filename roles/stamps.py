@@ -15,11 +15,12 @@ Plain SQL: the ORM takes several times longer to compile these subqueries on eac
 the database takes to answer them (all index lookups).
 """
 
-# ruff: noqa: S608 - the SQL names only our own tables (model metadata); values are parameters
+# ruff: noqa: S608, S611 - the SQL names only our own tables (model metadata); values are parameters
 
 from functools import cache
 
 from django.db import connection
+from django.db.models.expressions import RawSQL
 
 from missions.models import DailyTask, Mission, Proposal
 from structures.models import User
@@ -27,11 +28,11 @@ from structures.models import User
 from .models import Role, RoleAssignment, RoleEvent, RoleSheetVersion, Signature
 
 
-def _t(model):
+def table_sql(model):
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _concat():
+def string_agg_sql():
     """The aggregate that joins strings (SQLite and PostgreSQL name it differently)."""
     return "string_agg" if connection.vendor == "postgresql" else "group_concat"
 
@@ -43,72 +44,81 @@ def _figures(source, *aggregates):
 
 
 @cache
-def _columns():
-    """Subqueries on the role `r`: one per table, each giving its figures."""
-    event, mission, task = _t(RoleEvent), _t(Mission), _t(DailyTask)
+def _columns(r="r"):
+    """Subqueries on the role row `r` (an alias or a quoted table name): one per table, each
+    giving its figures, then the role's own revision and last save."""
+    event, mission, task = table_sql(RoleEvent), table_sql(Mission), table_sql(DailyTask)
     proposal, version, signature, holder = (
-        _t(Proposal),
-        _t(RoleSheetVersion),
-        _t(Signature),
-        _t(RoleAssignment),
+        table_sql(Proposal),
+        table_sql(RoleSheetVersion),
+        table_sql(Signature),
+        table_sql(RoleAssignment),
     )
     is_open = "CASE WHEN status = 'open' THEN"
-    return ", ".join(
-        [
-            _figures(f"FROM {event} WHERE role_id = r.id", "COUNT(*)"),
-            _figures(f"FROM {mission} WHERE role_id = r.id", "COUNT(*)", "MAX(updated_at)"),
-            _figures(
-                f"FROM {task} t INNER JOIN {mission} m ON t.mission_id = m.id "
-                "WHERE m.role_id = r.id",
-                "COUNT(*)",
-                "MAX(t.updated_at)",
-            ),
-            _figures(
-                f"FROM {proposal} WHERE role_id = r.id",
-                "COUNT(*)",
-                f"SUM({is_open} 1 ELSE 0 END)",
-                f"MIN({is_open} created_at END)",
-            ),
-            _figures(
-                f"FROM {version} WHERE role_id = r.id",
-                "COUNT(*)",
-                "SUM(CASE WHEN status = 'awaiting' THEN 1 ELSE 0 END)",
-                "MAX(adopted_at)",
-            ),
-            # The signatories' names too: the PDF names them.
-            _figures(
-                f"FROM {signature} s INNER JOIN {version} v ON s.version_id = v.id "
-                f"INNER JOIN {_t(User)} u ON s.signer_id = u.id WHERE v.role_id = r.id",
-                "SUM(CASE WHEN s.decision = 'pending' THEN 0 ELSE 1 END)",
-                "MAX(s.decided_at)",
-                f"{_concat()}(u.full_name || ' ' || u.email, ',')",
-            ),
-            # The holders' names too: the sheet shows them, and they change without a history
-            # line.
-            _figures(
-                f"FROM {holder} a INNER JOIN {_t(User)} u ON a.peer_worker_id = u.id "
-                "WHERE a.role_id = r.id",
-                "COUNT(*)",
-                "MAX(a.id)",
-                f"{_concat()}(u.full_name || ' ' || u.email, ',')",
-            ),
-        ]
-    )
+    return [
+        f"{r}.revision",
+        f"{r}.updated_at",
+        _figures(f"FROM {event} WHERE role_id = {r}.id", "COUNT(*)"),
+        _figures(f"FROM {mission} WHERE role_id = {r}.id", "COUNT(*)", "MAX(updated_at)"),
+        _figures(
+            f"FROM {task} t INNER JOIN {mission} m ON t.mission_id = m.id WHERE m.role_id = {r}.id",
+            "COUNT(*)",
+            "MAX(t.updated_at)",
+        ),
+        _figures(
+            f"FROM {proposal} WHERE role_id = {r}.id",
+            "COUNT(*)",
+            f"SUM({is_open} 1 ELSE 0 END)",
+            f"MIN({is_open} created_at END)",
+        ),
+        _figures(
+            f"FROM {version} WHERE role_id = {r}.id",
+            "COUNT(*)",
+            "SUM(CASE WHEN status = 'awaiting' THEN 1 ELSE 0 END)",
+            "MAX(adopted_at)",
+        ),
+        # The signatories' names too: the PDF names them.
+        _figures(
+            f"FROM {signature} s INNER JOIN {version} v ON s.version_id = v.id "
+            f"INNER JOIN {table_sql(User)} u ON s.signer_id = u.id WHERE v.role_id = {r}.id",
+            "SUM(CASE WHEN s.decision = 'pending' THEN 0 ELSE 1 END)",
+            "MAX(s.decided_at)",
+            f"{string_agg_sql()}(u.full_name || ' ' || u.email, ',')",
+        ),
+        # The holders' names too: the sheet shows them, and they change without a history
+        # line.
+        _figures(
+            f"FROM {holder} a INNER JOIN {table_sql(User)} u ON a.peer_worker_id = u.id "
+            f"WHERE a.role_id = {r}.id",
+            "COUNT(*)",
+            "MAX(a.id)",
+            f"{string_agg_sql()}(u.full_name || ' ' || u.email, ',')",
+        ),
+    ]
 
 
 def _role_pk(pk):
     return Role._meta.pk.get_db_prep_value(pk, connection)
 
 
+def stamp_sql(r="r"):
+    """The stamp of the role row `r` as one SQL text expression."""
+    return " || '|' || ".join(f"COALESCE(CAST({column} AS TEXT), '')" for column in _columns(r))
+
+
+def with_sheet_stamp(queryset):
+    """`queryset` of roles annotated with `sheet_stamp`, read with the role itself."""
+    return queryset.annotate(sheet_stamp=RawSQL(stamp_sql(table_sql(Role)), ()))
+
+
 def sheet_stamp(role):
-    """The stamp of one role sheet (a tuple), or None when the role no longer exists."""
+    """The stamp of one role sheet, or None when the role no longer exists."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT r.revision, r.updated_at, {_columns()} FROM {_t(Role)} r WHERE r.id = %s",
-            [_role_pk(role.pk)],
+            f"SELECT {stamp_sql()} FROM {table_sql(Role)} r WHERE r.id = %s", [_role_pk(role.pk)]
         )
         row = cursor.fetchone()
-    return None if row is None else tuple(map(str, row))
+    return None if row is None else row[0]
 
 
 def sheet_stamps(structure_ids):
@@ -119,9 +129,9 @@ def sheet_stamps(structure_ids):
     placeholders = ", ".join(["%s"] * len(structure_ids))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT r.id, r.revision, r.updated_at, {_columns()} FROM {_t(Role)} r "
+            f"SELECT r.id, {stamp_sql()} FROM {table_sql(Role)} r "
             f"WHERE r.structure_id IN ({placeholders})",
             structure_ids,
         )
         rows = cursor.fetchall()
-    return {Role._meta.pk.to_python(row[0]): tuple(map(str, row[1:])) for row in rows}
+    return {Role._meta.pk.to_python(pk): stamp for pk, stamp in rows}

@@ -14,14 +14,14 @@ from .forms import AssignForm, RoleEditForm
 from .models import RoleAssignment
 from .pdf import sheet_pdf
 from .services import role_assign, role_delete, role_unassign, role_update
-from .sheet import sheet_body, sheet_update
+from .sheet import sheet_body, sheet_page_queryset, sheet_update
 
 
 def role_detail(request, role_id):
     if request.htmx:
         # An in-place form was cancelled: the missions section as it is now.
         return sheet_update(request, role_id)
-    role, access = get_role_for_user(request.user, role_id)
+    role, access = get_role_for_user(request.user, role_id, sheet_page_queryset())
     context = {"role": role, "access": access, "sheet_body": sheet_body(request, role, access)}
     response = render(request, "roles/detail.html", context)
     patch_vary_headers(response, ["HX-Request"])
@@ -30,7 +30,7 @@ def role_detail(request, role_id):
 
 def role_pdf(request, role_id):
     """The sheet as a PDF for meetings and files, in the reader's language."""
-    role, _access = get_role_for_user(request.user, role_id)
+    role, _access = get_role_for_user(request.user, role_id, sheet_page_queryset())
     response = HttpResponse(sheet_pdf(role), content_type="application/pdf")
     filename = slugify(f"{role.structure.name} {role.title}") or "role"
     response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'

@@ -15,12 +15,12 @@ from peerwork.fragments import cached_fragment, fragment_key
 from roles.forms import RoleForm
 from roles.models import Role, RoleAssignment
 from roles.services import role_create
-from roles.stamps import sheet_stamps
 
 from .access import get_structure_for_user, visible_structures
 from .forms import AcceptInvitationForm, InviteForm
-from .models import Capacity, FacilitatorSupport, Invitation, Membership
+from .models import Capacity, FacilitatorSupport, Invitation, Membership, Structure
 from .services import invitation_accept, invitation_send, membership_deactivate
+from .stamps import with_page_stamp
 from .waiting import proposals_to_decide, versions_to_sign
 
 
@@ -56,11 +56,14 @@ def home(request):
     )
 
 
-def _roles_html(request, structure, access):
-    """The structure's role sheets with their indicators, rendered once per state of its
-    sheets (their stamps, roles/stamps.py)."""
+def structure_detail(request, slug):
+    """The structure's role sheets and people; the content is rendered once per state of what
+    it shows (its page stamp, structures/stamps.py) and of who reads it."""
+    structure, access = get_structure_for_user(
+        request.user, slug, with_page_stamp(Structure.objects.all())
+    )
 
-    def render_roles(csrf_token):
+    def render_content(csrf_token):
         roles = (
             structure.roles.with_indicators()
             .prefetch_related(
@@ -73,44 +76,44 @@ def _roles_html(request, structure, access):
             )
             .order_by("title")
         )
-        return render_to_string(
-            "structures/detail.html#roles",
-            {"structure": structure, "access": access, "roles": roles, "csrf_token": csrf_token},
-            request=request,
+        members = (
+            Membership.objects.active()
+            .filter(structure=structure)
+            .select_related("user")
+            .order_by("capacity", "user__full_name", "user__email")
         )
+        facilitators = (
+            FacilitatorSupport.objects.current()
+            .filter(structure=structure)
+            .select_related("facilitator")
+        )
+        invitations = (
+            Invitation.objects.pending().filter(structure=structure) if access.can_edit else []
+        )
+        context = {
+            "structure": structure,
+            "access": access,
+            "roles": roles,
+            "members": members,
+            "facilitators": facilitators,
+            "invitations": invitations,
+            "csrf_token": csrf_token,
+        }
+        return render_to_string("structures/detail.html#content", context, request=request)
 
-    stamps = sorted(sheet_stamps([structure.pk]).items(), key=str)
-    key = fragment_key("structure-roles", structure.pk, structure.slug, access.capacity, stamps)
-    return cached_fragment(request, key, render_roles)
-
-
-def structure_detail(request, slug):
-    structure, access = get_structure_for_user(request.user, slug)
-    members = (
-        Membership.objects.active()
-        .filter(structure=structure)
-        .select_related("user")
-        .order_by("capacity", "user__full_name", "user__email")
-    )
-    facilitators = (
-        FacilitatorSupport.objects.current()
-        .filter(structure=structure)
-        .select_related("facilitator")
-    )
-    invitations = (
-        Invitation.objects.pending().filter(structure=structure) if access.can_edit else []
+    key = fragment_key(
+        "structure",
+        structure.pk,
+        [structure.name, structure.slug, structure.kind, structure.city],
+        structure.page_stamp,
+        access.capacity,
+        # Managers see a button to remove each colleague's access, but not their own.
+        request.user.pk if access.can_edit else None,
     )
     return render(
         request,
         "structures/detail.html",
-        {
-            "structure": structure,
-            "access": access,
-            "roles_html": _roles_html(request, structure, access),
-            "members": members,
-            "facilitators": facilitators,
-            "invitations": invitations,
-        },
+        {"structure": structure, "content": cached_fragment(request, key, render_content)},
     )
 
 

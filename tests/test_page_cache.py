@@ -2,16 +2,19 @@
 proposal page; the role sheet has tests/test_sheet_cache.py): a change shows at the next
 request, whoever made it, and each reader sees their own controls."""
 
+import datetime
 import html
 
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from missions import proposals, services
 from missions.models import Proposal
 from roles import services as role_services
-from structures.models import Review
+from structures.models import Capacity, Membership, Review
+from structures.services import invitation_send, membership_deactivate
 
 from .factories import ProposalCommentFactory, ProposalFactory, RoleFactory
 
@@ -54,6 +57,28 @@ def test_structure_page_controls_follow_the_reader(world):
     assert new_role in _page(world.manager, url)
     assert new_role not in _page(world.peer_worker, url)
     assert new_role not in _page(world.facilitator, url)
+
+
+def test_structure_page_shows_people_arriving_and_leaving(world):
+    url = world.structure.get_absolute_url()
+    assert "nouvelle@example.org" not in _page(world.manager, url)
+    invitation_send(
+        structure=world.structure,
+        email="nouvelle@example.org",
+        capacity=Capacity.PEER_WORKER,
+        by=world.manager,
+        base_url="http://testserver",
+        language="fr",
+    )
+    assert "nouvelle@example.org" in _page(world.manager, url)
+    assert world.other_peer_worker.full_name in _page(world.manager, url)
+    membership_deactivate(
+        membership=Membership.objects.get(user=world.other_peer_worker), by=world.manager
+    )
+    assert world.other_peer_worker.full_name not in _page(world.manager, url)
+    assert world.facilitator.full_name in _page(world.manager, url)
+    world.facilitator.supports.update(end_date=timezone.localdate() - datetime.timedelta(days=1))
+    assert world.facilitator.full_name not in _page(world.manager, url)
 
 
 # --- the portfolio ---------------------------------------------------------------------------

@@ -14,17 +14,17 @@ def _grow_sheet(role, missions, tasks_per_mission):
 
 
 # Session + user + the request's savepoint pair (ATOMIC_REQUESTS), then the page's own queries:
-# role sheet = role with access, the sheet's stamp, and when the sheet changed since it was last
-# shown (roles/sheet.py): role with indicators, missions, tasks, assignments with people,
+# role sheet = role with access and the sheet's stamp, and when the sheet changed since it was
+# last shown (roles/sheet.py): role with indicators, missions, tasks, assignments with people,
 # adopted/awaiting versions, signatures of the awaiting one;
-# structure page = structure with access, the stamps of its sheets, members, supports, pending
-# invitations, and when a sheet changed since the page was last shown: roles with indicators,
-# assignments; home = visible structures, my roles, counts of proposals to decide and
+# structure page = structure with access and the stamp of what its page shows, and when that
+# changed since the page was last shown: roles with indicators, assignments, members, supports,
+# pending invitations; home = visible structures, my roles, counts of proposals to decide and
 # versions to sign.
-ROLE_SHEET_QUERIES = 6
+ROLE_SHEET_QUERIES = 5
 ROLE_SHEET_CHANGED_QUERIES = ROLE_SHEET_QUERIES + 6
-STRUCTURE_PAGE_QUERIES = 9
-STRUCTURE_PAGE_CHANGED_QUERIES = STRUCTURE_PAGE_QUERIES + 2
+STRUCTURE_PAGE_QUERIES = 5
+STRUCTURE_PAGE_CHANGED_QUERIES = STRUCTURE_PAGE_QUERIES + 5
 HOME_QUERIES = 8
 
 
