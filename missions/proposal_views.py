@@ -24,6 +24,7 @@ from . import proposals
 from .forms import MissionEditForm, MissionForm, TaskEditForm, TaskForm
 from .models import Proposal, ProposalComment
 from .proposal_forms import AcceptForm, CommentForm, DeclineForm, RationaleForm
+from .stamps import with_discussion_stamp
 
 Kind = Proposal.Kind
 _ADDS = {Kind.ADD_MISSION, Kind.ADD_TASK}
@@ -260,11 +261,11 @@ def _state(obj, *names):
 def _page_key(request, proposal, access):
     """What the proposal page shows, and who reads it (for the cache of the page's content).
 
-    The proposal itself changes only when decided; its discussion grows; what it is about (the
-    mission or task, for the conflict shown) changes with its revision and last save.
+    The proposal itself changes only when decided; its discussion grows (its stamp,
+    missions/stamps.py); what it is about (the mission or task, for the conflict shown) changes
+    with its revision and last save.
     """
     people = ("pk", "full_name", "email")
-    comments = list(proposal.comments.values_list("pk", "author__full_name", "author__email"))
     return fragment_key(
         "proposal",
         _state(proposal, "pk", "status", "decided_at", "decision_reason", "subject"),
@@ -277,7 +278,7 @@ def _page_key(request, proposal, access):
         access.capacity,
         access.is_assigned,
         proposal.author_id == request.user.pk,
-        comments,
+        proposal.discussion_stamp,
     )
 
 
@@ -358,7 +359,9 @@ def proposal_detail(request, proposal_id):
     proposal, access = get_proposal_for_user(
         request.user,
         proposal_id,
-        Proposal.objects.select_related("author", "decided_by", "mission", "task"),
+        with_discussion_stamp(
+            Proposal.objects.select_related("author", "decided_by", "mission", "task")
+        ),
     )
     access.require(access.can_discuss)
 

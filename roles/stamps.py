@@ -15,7 +15,7 @@ Plain SQL: the ORM takes several times longer to compile these subqueries on eac
 the database takes to answer them (all index lookups).
 """
 
-# ruff: noqa: S608, S611 - the SQL names only our own tables (model metadata); values are parameters
+# ruff: noqa: S611 - the SQL names only our own tables (model metadata); values are parameters
 
 from functools import cache
 
@@ -97,10 +97,6 @@ def _columns(r="r"):
     ]
 
 
-def _role_pk(pk):
-    return Role._meta.pk.get_db_prep_value(pk, connection)
-
-
 def stamp_sql(r="r"):
     """The stamp of the role row `r` as one SQL text expression."""
     return " || '|' || ".join(f"COALESCE(CAST({column} AS TEXT), '')" for column in _columns(r))
@@ -109,29 +105,3 @@ def stamp_sql(r="r"):
 def with_sheet_stamp(queryset):
     """`queryset` of roles annotated with `sheet_stamp`, read with the role itself."""
     return queryset.annotate(sheet_stamp=RawSQL(stamp_sql(table_sql(Role)), ()))
-
-
-def sheet_stamp(role):
-    """The stamp of one role sheet, or None when the role no longer exists."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {stamp_sql()} FROM {table_sql(Role)} r WHERE r.id = %s", [_role_pk(role.pk)]
-        )
-        row = cursor.fetchone()
-    return None if row is None else row[0]
-
-
-def sheet_stamps(structure_ids):
-    """{role id: stamp} for every role of these structures, in one query."""
-    structure_ids = list(structure_ids)
-    if not structure_ids:
-        return {}
-    placeholders = ", ".join(["%s"] * len(structure_ids))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT r.id, {stamp_sql()} FROM {table_sql(Role)} r "
-            f"WHERE r.structure_id IN ({placeholders})",
-            structure_ids,
-        )
-        rows = cursor.fetchall()
-    return {Role._meta.pk.to_python(pk): stamp for pk, stamp in rows}

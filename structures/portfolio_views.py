@@ -10,12 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from peerwork.fragments import cached_fragment, fragment_key
 from peerwork.security_log import security_log
 from roles.models import PEER_SHARE_THRESHOLD
-from roles.stamps import sheet_stamps
 
 from .access import get_structure_for_user
 from .exports import report_filename, write_report
 from .overview import RECENT_DAYS, platform_counts
 from .portfolio import Sort, portfolio_rows, supported_structures
+from .stamps import with_sheets_stamp
 
 
 class PortfolioForm(forms.Form):
@@ -46,18 +46,17 @@ def portfolio(request):
     """The structures the person supports today, with the indicators of their roles.
 
     Rendered once per state of what it shows: the structures supported today (with their last
-    review) and the stamps of their role sheets (roles/stamps.py), in the sort asked for.
+    review and the stamps of their role sheets, structures/stamps.py), in the sort asked for.
     """
     form = PortfolioForm(request.GET)
     options = form.options()
     if not form.is_valid():
         form = PortfolioForm(initial=options)
     structures = list(
-        supported_structures(request.user)
+        with_sheets_stamp(supported_structures(request.user))
         .order_by("pk")
-        .values_list("pk", "name", "slug", "kind", "city", "last_review_on")
+        .values_list("pk", "name", "slug", "kind", "city", "last_review_on", "sheets_stamp")
     )
-    stamps = sheet_stamps(structure[0] for structure in structures)
 
     def render_content(csrf_token):
         portfolio = portfolio_rows(request.user, **options)
@@ -79,7 +78,6 @@ def portfolio(request):
         sorted(options.items()),
         request.user.is_staff,
         structures,
-        sorted(stamps.items(), key=str),
     )
     return render(
         request,

@@ -25,15 +25,24 @@ def _list(select, source):
     return f"COALESCE((SELECT {string_agg_sql()}({select}, ',') {source}), '')"
 
 
+def _sheets(s):
+    """The stamps of the role sheets of the structure row `s`."""
+    return _list(
+        _text("r.id", stamp_sql("r")), f"FROM {table_sql(Role)} r WHERE r.structure_id = {s}.id"
+    )
+
+
+def with_sheets_stamp(queryset):
+    """`queryset` of structures annotated with `sheets_stamp`, the stamps of their sheets."""
+    return queryset.annotate(sheets_stamp=RawSQL(_sheets(table_sql(Structure)), ()))
+
+
 def with_page_stamp(queryset):
     """`queryset` of structures annotated with `page_stamp`."""
     s = table_sql(Structure)
     user = table_sql(User)
     parts = [
-        _list(
-            _text("r.id", stamp_sql("r")),
-            f"FROM {table_sql(Role)} r WHERE r.structure_id = {s}.id",
-        ),
+        _sheets(s),
         _list(
             _text("m.id", "m.capacity", "m.is_active", "u.is_active", "u.full_name", "u.email"),
             f"FROM {table_sql(Membership)} m INNER JOIN {user} u ON m.user_id = u.id "

@@ -10,14 +10,23 @@ from django.utils import timezone
 from missions import proposals, services
 from missions.models import DailyTask, Latitude, Proposal
 from roles import services as role_services
-from roles.models import RoleSheetVersion, Signature
-from roles.stamps import sheet_stamp, sheet_stamps
+from roles.models import Role, RoleSheetVersion, Signature
+from roles.stamps import with_sheet_stamp
 from roles.versions import version_answer, version_request
-from structures.models import Membership
+from structures.models import Membership, Structure
 from structures.privacy import person_erase
 from structures.services import membership_deactivate
+from structures.stamps import with_sheets_stamp
 
 from .factories import DailyTaskFactory, MembershipFactory, MissionFactory, RoleFactory
+
+
+def sheet_stamp(role):
+    return (
+        with_sheet_stamp(Role.objects.filter(pk=role.pk))
+        .values_list("sheet_stamp", flat=True)
+        .first()
+    )
 
 
 def _services(world):
@@ -147,15 +156,19 @@ def test_the_stamp_of_another_sheet_does_not_move(world):
     assert sheet_stamp(other) == before
 
 
-def test_stamps_of_a_structure_s_roles_in_one_query(world, django_assert_num_queries):
+def test_a_structure_carries_the_stamps_of_its_sheets(world, django_assert_num_queries):
     second = RoleFactory(structure=world.structure, with_missions=2)
-    RoleFactory(structure=world.other_structure)
+    other = RoleFactory(structure=world.other_structure)
     MembershipFactory(structure=world.structure)
     with django_assert_num_queries(1):
-        stamps = sheet_stamps([world.structure.pk])
-    assert set(stamps) == {world.role.pk, second.pk}
-    assert stamps[world.role.pk] == sheet_stamp(world.role)
-    assert sheet_stamps([]) == {}
+        stamps = with_sheets_stamp(Structure.objects.filter(pk=world.structure.pk)).get()
+    for role in (world.role, second):
+        assert sheet_stamp(role) in stamps.sheets_stamp
+    assert sheet_stamp(other) not in stamps.sheets_stamp
+    before = stamps.sheets_stamp
+    services.task_delete(task=second.missions.first().tasks.first(), by=world.manager)
+    after = with_sheets_stamp(Structure.objects.filter(pk=world.structure.pk)).get()
+    assert after.sheets_stamp != before
 
 
 def test_a_deleted_role_has_no_stamp(world):
