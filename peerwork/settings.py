@@ -107,6 +107,15 @@ DATABASES = {
 }
 # Each request is one transaction: a failure half-way leaves nothing half-written.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Prepared statements: PostgreSQL plans a query once per connection rather than at each
+    # request (the pages' queries take longer to plan than to run). "off" for a pooler that
+    # cannot keep them (PgBouncer before 1.21 in transaction mode).
+    _prepare = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5").strip().lower()
+    if _prepare not in {"off", "none", ""}:
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=int(_prepare)
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "structures.User"
