@@ -39,3 +39,23 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", ALLOWED_HOSTS="peerwork.example")
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def _database_options(**env):
+    code = "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS'))"
+    result = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
+        DATABASE_URL="postgres://peerwork@db.example:5432/peerwork",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_postgresql_queries_are_prepared_unless_a_pooler_forbids_it():
+    assert _database_options() == "{'server_side_binding': True, 'prepare_threshold': 5}"
+    assert _database_options(DATABASE_PREPARE_THRESHOLD="off") in {"None", "{}"}
