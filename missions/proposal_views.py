@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -365,16 +364,16 @@ def proposal_detail(request, proposal_id):
     )
     access.require(access.can_discuss)
 
-    def render_content(csrf_token):
+    def get_context():
         prefetch_related_objects([proposal], _comments())
-        context = _proposal_context(request, proposal, access)
-        return render_to_string(
-            "missions/proposal_detail.html#content",
-            {**context, "csrf_token": csrf_token},
-            request=request,
-        )
+        return _proposal_context(request, proposal, access)
 
-    content = cached_fragment(request, _page_key(request, proposal, access), render_content)
+    content = cached_fragment(
+        request,
+        _page_key(request, proposal, access),
+        "missions/proposal_detail.html#content",
+        get_context,
+    )
     return render(
         request,
         "missions/proposal_detail.html",

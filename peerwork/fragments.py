@@ -13,6 +13,7 @@ import hashlib
 
 from django.core.cache import cache
 from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
@@ -27,14 +28,16 @@ def fragment_key(kind, *parts):
     return f"fragment:{kind}:" + hashlib.sha256(repr(state).encode()).hexdigest()
 
 
-def cached_fragment(request, key, render):
-    """The HTML of `render(csrf_token)`, from the cache when it holds `key`.
+def cached_fragment(request, key, template_name, get_context):
+    """`template_name` rendered with `get_context()`, from the cache when it holds `key`.
 
-    `render` receives the token to put in forms and returns the HTML (a string).
+    `get_context` is called only when the fragment is rendered (its queries are saved
+    otherwise).
     """
     html = cache.get(key)
     if html is None:
-        html = render(CSRF_PLACEHOLDER)
+        context = {**get_context(), "csrf_token": CSRF_PLACEHOLDER}
+        html = render_to_string(template_name, context, request=request)
         cache.set(key, html, FRAGMENT_SECONDS)
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))

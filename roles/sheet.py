@@ -6,7 +6,6 @@ partial responses share it, so a section updated in place looks exactly like the
 
 from django.db.models import Prefetch
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django_htmx.http import reswap, retarget
 
@@ -98,10 +97,10 @@ def sheet_body(request, role, access):
     """The sheet page's content, rendered once per state of the sheet.
 
     `role` comes with its `sheet_stamp` (`sheet_page_queryset()`). Rendering the sheet is most
-    of the page's cost (a form and links per task), while sheets
-    are read far more often than changed. What the body shows depends on the sheet (its
-    stamp), on who reads it (capacity, whether they hold the role, and for the people who
-    sign, whose signature is awaited), on the language and the day (fragment_key).
+    of the page's cost (a form and links per task), while sheets are read far more often than
+    changed. What the body shows depends on the sheet (its stamp), on who reads it (capacity,
+    whether they hold the role, and for the people who sign, whose signature is awaited), on
+    the language and the day (fragment_key).
     """
     key = fragment_key(
         "sheet",
@@ -113,11 +112,8 @@ def sheet_body(request, role, access):
         request.user.pk if access.can_propose else None,
     )
 
-    def render(csrf_token):
+    def get_context():
         full = sheet_queryset().select_related("structure").get(pk=role.pk)
-        context = sheet_context(request, full, access)
-        return render_to_string(
-            "roles/detail.html#body", {**context, "csrf_token": csrf_token}, request=request
-        )
+        return sheet_context(request, full, access)
 
-    return cached_fragment(request, key, render)
+    return cached_fragment(request, key, "roles/detail.html#body", get_context)

@@ -4,7 +4,6 @@ platform overview for its admins."""
 from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from peerwork.fragments import cached_fragment, fragment_key
@@ -58,20 +57,15 @@ def portfolio(request):
         .values_list("pk", "name", "slug", "kind", "city", "last_review_on", "sheets_stamp")
     )
 
-    def render_content(csrf_token):
+    def get_context():
         portfolio = portfolio_rows(request.user, **options)
-        return render_to_string(
-            "structures/portfolio.html#content",
-            {
-                "form": form,
-                "rows": portfolio.rows,
-                "n_supported": portfolio.n_supported,
-                "filtered": options["warnings_only"],
-                "threshold": PEER_SHARE_THRESHOLD,
-                "csrf_token": csrf_token,
-            },
-            request=request,
-        )
+        return {
+            "form": form,
+            "rows": portfolio.rows,
+            "n_supported": portfolio.n_supported,
+            "filtered": options["warnings_only"],
+            "threshold": PEER_SHARE_THRESHOLD,
+        }
 
     key = fragment_key(
         "portfolio",
@@ -82,7 +76,11 @@ def portfolio(request):
     return render(
         request,
         "structures/portfolio.html",
-        {"content": cached_fragment(request, key, render_content)},
+        {
+            "content": cached_fragment(
+                request, key, "structures/portfolio.html#content", get_context
+            )
+        },
     )
 
 

@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -63,7 +62,7 @@ def structure_detail(request, slug):
         request.user, slug, with_page_stamp(Structure.objects.all())
     )
 
-    def render_content(csrf_token):
+    def get_context():
         roles = (
             structure.roles.with_indicators()
             .prefetch_related(
@@ -90,16 +89,14 @@ def structure_detail(request, slug):
         invitations = (
             Invitation.objects.pending().filter(structure=structure) if access.can_edit else []
         )
-        context = {
+        return {
             "structure": structure,
             "access": access,
             "roles": roles,
             "members": members,
             "facilitators": facilitators,
             "invitations": invitations,
-            "csrf_token": csrf_token,
         }
-        return render_to_string("structures/detail.html#content", context, request=request)
 
     key = fragment_key(
         "structure",
@@ -113,7 +110,10 @@ def structure_detail(request, slug):
     return render(
         request,
         "structures/detail.html",
-        {"structure": structure, "content": cached_fragment(request, key, render_content)},
+        {
+            "structure": structure,
+            "content": cached_fragment(request, key, "structures/detail.html#content", get_context),
+        },
     )
 
 
