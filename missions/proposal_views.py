@@ -287,26 +287,9 @@ def _get(request, proposal_id):
     return proposal, access
 
 
-def _render_proposal(
-    request,
-    proposal,
-    access,
-    *,
-    comment_form=None,
-    accept_form=None,
-    decline_form=None,
-    conflict=None,
-    status=200,
-):
-    context = _proposal_context(
-        request,
-        proposal,
-        access,
-        comment_form=comment_form,
-        accept_form=accept_form,
-        decline_form=decline_form,
-        conflict=conflict,
-    )
+def _render_proposal(request, proposal, access, *, status=200, **forms_and_conflict):
+    """The proposal page after a refused form (the forms as typed), never from the cache."""
+    context = _proposal_context(request, proposal, access, **forms_and_conflict)
     return render(
         request, "missions/proposal_detail.html", {**context, "content": None}, status=status
     )
