@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from peerwork.fragments import cached_fragment, fragment_key
+from peerwork.fragments import cached_fragment, fragment_key, render_page
 from structures.access import (
     get_mission_for_user,
     get_proposal_for_user,
@@ -357,7 +357,7 @@ def proposal_detail(request, proposal_id):
         "missions/proposal_detail.html#content",
         get_context,
     )
-    return render(
+    return render_page(
         request,
         "missions/proposal_detail.html",
         {

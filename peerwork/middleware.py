@@ -5,8 +5,8 @@
 - NoStoreMiddleware marks every response to a logged-in person `Cache-Control: no-store`:
   neither the browser nor a proxy keeps a copy of a role sheet (a shared computer, "back").
 - SecurityLogMiddleware writes a line of the security log for each PermissionDenied (403) and
-  Http404 raised by a view: structures.access raises them when someone reaches for what is not
-  theirs.
+  Http404 raised by a view (structures.access raises them when someone reaches for what is not
+  theirs), and for each address that leads to no page.
 """
 
 import time
@@ -87,7 +87,19 @@ class SecurityLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        # An address that leads nowhere (probing for pages): no view ran, so
+        # process_exception did not see it.
+        if response.status_code == 404 and getattr(request, "resolver_match", None) is None:
+            security_log(
+                "access_refused",
+                request=request,
+                status=404,
+                method=request.method,
+                view=None,
+                path=request.path,
+            )
+        return response
 
     def process_exception(self, request, exception):
         if isinstance(exception, PermissionDenied):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from peerwork.editing import save_or_render
+from peerwork.fragments import render_page
 from structures.access import get_role_for_user
 
 from .forms import AssignForm, RoleEditForm
@@ -23,7 +24,7 @@ def role_detail(request, role_id):
         return sheet_update(request, role_id)
     role, access = get_role_for_user(request.user, role_id, sheet_page_queryset())
     context = {"role": role, "access": access, "sheet_body": sheet_body(request, role, access)}
-    response = render(request, "roles/detail.html", context)
+    response = render_page(request, "roles/detail.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
 

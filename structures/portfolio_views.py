@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from peerwork.fragments import cached_fragment, fragment_key
+from peerwork.fragments import cached_fragment, fragment_key, render_page
 from peerwork.security_log import security_log
 from roles.models import PEER_SHARE_THRESHOLD
 
@@ -73,7 +73,7 @@ def portfolio(request):
         request.user.is_staff,
         structures,
     )
-    return render(
+    return render_page(
         request,
         "structures/portfolio.html",
         {

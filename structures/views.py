@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from peerwork.editing import save_or_render
-from peerwork.fragments import cached_fragment, fragment_key
+from peerwork.fragments import cached_fragment, fragment_key, render_page
 from roles.forms import RoleForm
 from roles.models import Role, RoleAssignment
 from roles.services import role_create
@@ -107,7 +107,7 @@ def structure_detail(request, slug):
         # Managers see a button to remove each colleague's access, but not their own.
         request.user.pk if access.can_edit else None,
     )
-    return render(
+    return render_page(
         request,
         "structures/detail.html",
         {

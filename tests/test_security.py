@@ -576,6 +576,16 @@ def test_refused_accesses_are_logged(client, world, security_records):
     assert forbidden["view"] == "roles:edit"
 
 
+def test_addresses_leading_nowhere_are_logged(client, world, security_records):
+    client.force_login(world.manager)
+    assert client.get("/wp-admin/setup-config.php").status_code == 404
+    [refused] = security_records("access_refused")
+    assert refused["user"] == world.manager.pk
+    assert refused["status"] == 404
+    assert refused["view"] is None
+    assert refused["path"] == "/wp-admin/setup-config.php"
+
+
 def test_exports_are_logged(client, world, security_records):
     client.force_login(world.facilitator)
     response = client.get(reverse("structures:report_csv", kwargs={"slug": world.structure.slug}))
