@@ -6,7 +6,7 @@ the writing and check the rules of the proposal itself.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, prefetch_related_objects
+from django.db.models import Count, Prefetch
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,7 +23,7 @@ from . import proposals
 from .forms import MissionEditForm, MissionForm, TaskEditForm, TaskForm
 from .models import Proposal, ProposalComment
 from .proposal_forms import AcceptForm, CommentForm, DeclineForm, RationaleForm
-from .stamps import with_discussion_stamp
+from .stamps import with_page_stamp
 
 Kind = Proposal.Kind
 _ADDS = {Kind.ADD_MISSION, Kind.ADD_TASK}
@@ -253,34 +253,6 @@ def _comments():
     return Prefetch("comments", queryset=ProposalComment.objects.select_related("author"))
 
 
-def _state(obj, *names):
-    return None if obj is None else tuple(getattr(obj, name) for name in names)
-
-
-def _page_key(request, proposal, access):
-    """What the proposal page shows, and who reads it (for the cache of the page's content).
-
-    The proposal itself changes only when decided; its discussion grows (its stamp,
-    missions/stamps.py); what it is about (the mission or task, for the conflict shown) changes
-    with its revision and last save.
-    """
-    people = ("pk", "full_name", "email")
-    return fragment_key(
-        "proposal",
-        _state(proposal, "pk", "status", "decided_at", "decision_reason", "subject"),
-        _state(proposal.author, *people),
-        _state(proposal.decided_by, *people),
-        _state(proposal.mission, "pk", "revision", "updated_at"),
-        _state(proposal.task, "pk", "revision", "updated_at"),
-        _state(proposal.role, "revision", "updated_at"),
-        proposal.role.structure.name,
-        access.capacity,
-        access.is_assigned,
-        proposal.author_id == request.user.pk,
-        proposal.discussion_stamp,
-    )
-
-
 def _get(request, proposal_id):
     proposal, access = get_proposal_for_user(request.user, proposal_id, _proposal_queryset())
     access.require(access.can_discuss)
@@ -337,26 +309,28 @@ def _proposal_context(
 
 def proposal_detail(request, proposal_id):
     """The proposal, its discussion and the decision forms; the content is rendered once per
-    state of what it shows (`_page_key`): pages are read more often than discussed."""
+    state of what it shows (its page stamp, missions/stamps.py) and of who reads it: pages are
+    read more often than discussed."""
     proposal, access = get_proposal_for_user(
-        request.user,
-        proposal_id,
-        with_discussion_stamp(
-            Proposal.objects.select_related("author", "decided_by", "mission", "task")
-        ),
+        request.user, proposal_id, with_page_stamp(Proposal.objects.all())
     )
     access.require(access.can_discuss)
+    key = fragment_key(
+        "proposal",
+        proposal.pk,
+        [proposal.status, proposal.decided_at, proposal.decision_reason, proposal.subject],
+        proposal.page_stamp,
+        [proposal.role.revision, proposal.role.updated_at, proposal.role.structure.name],
+        access.capacity,
+        access.is_assigned,
+        proposal.author_id == request.user.pk,
+    )
 
     def get_context():
-        prefetch_related_objects([proposal], _comments())
-        return _proposal_context(request, proposal, access)
+        full = _proposal_queryset().select_related("role__structure").get(pk=proposal.pk)
+        return _proposal_context(request, full, access)
 
-    content = cached_fragment(
-        request,
-        _page_key(request, proposal, access),
-        "missions/proposal_detail.html#content",
-        get_context,
-    )
+    content = cached_fragment(request, key, "missions/proposal_detail.html#content", get_context)
     return render_page(
         request,
         "missions/proposal_detail.html",

@@ -1,6 +1,7 @@
-"""The stamp of a proposal's discussion: its messages (never edited once written) with their
-authors' names, read with the proposal itself. The proposal page is cached under it
-(missions/proposal_views.py)."""
+"""The stamp of a proposal's page, read with the proposal itself: its discussion (messages are
+never edited once written) with the authors' names, the names of its author and of who decided,
+and the state of the mission or task it is about (for the conflict shown). The proposal page is
+cached under it (missions/proposal_views.py)."""
 
 # ruff: noqa: S608, S611 - the SQL names only our own tables (model metadata); no values
 
@@ -9,17 +10,27 @@ from django.db.models.expressions import RawSQL
 from roles.stamps import string_agg_sql, table_sql
 from structures.models import User
 
-from .models import Proposal, ProposalComment
+from .models import DailyTask, Mission, Proposal, ProposalComment
 
 
-def with_discussion_stamp(queryset):
-    """`queryset` of proposals annotated with `discussion_stamp`."""
-    columns = " || ':' || ".join(
-        f"COALESCE(CAST({column} AS TEXT), '')" for column in ("c.id", "u.full_name", "u.email")
-    )
-    sql = (
-        f"COALESCE((SELECT {string_agg_sql()}({columns}, ',') "
-        f"FROM {table_sql(ProposalComment)} c LEFT JOIN {table_sql(User)} u "
-        f"ON c.author_id = u.id WHERE c.proposal_id = {table_sql(Proposal)}.id), '')"
-    )
-    return queryset.annotate(discussion_stamp=RawSQL(sql, ()))
+def _text(*columns):
+    return " || ':' || ".join(f"COALESCE(CAST({column} AS TEXT), '')" for column in columns)
+
+
+def with_page_stamp(queryset):
+    """`queryset` of proposals annotated with `page_stamp`."""
+    p, user = table_sql(Proposal), table_sql(User)
+    parts = [
+        f"COALESCE((SELECT {string_agg_sql()}({_text('c.id', 'u.full_name', 'u.email')}, ',') "
+        f"FROM {table_sql(ProposalComment)} c LEFT JOIN {user} u ON c.author_id = u.id "
+        f"WHERE c.proposal_id = {p}.id), '')",
+        f"COALESCE((SELECT {_text('u.full_name', 'u.email')} FROM {user} u "
+        f"WHERE u.id = {p}.author_id), '')",
+        f"COALESCE((SELECT {_text('u.full_name', 'u.email')} FROM {user} u "
+        f"WHERE u.id = {p}.decided_by_id), '')",
+        f"COALESCE((SELECT {_text('m.revision', 'm.updated_at')} FROM {table_sql(Mission)} m "
+        f"WHERE m.id = {p}.mission_id), '')",
+        f"COALESCE((SELECT {_text('t.revision', 't.updated_at')} FROM {table_sql(DailyTask)} t "
+        f"WHERE t.id = {p}.task_id), '')",
+    ]
+    return queryset.annotate(page_stamp=RawSQL(" || '|' || ".join(parts), ()))

@@ -721,12 +721,12 @@ def test_anonymous_is_sent_to_login(client, world):
 # --- query counts ---------------------------------------------------------------------------
 
 # Session + user + the request's savepoint and its release (ATOMIC_REQUESTS), then the page's:
-# proposal page = proposal with access, author, decider, mission, task and the state of its
-# discussion, and when something changed since the page was last shown, the comments with their
-# authors.
+# proposal page = proposal with access and the stamp of its page (discussion, people, target),
+# and when something changed since the page was last shown: the proposal with its author,
+# decider, mission and task, the comments with their authors.
 # list = role with access; proposals with authors, missions and counts of messages.
 PROPOSAL_PAGE_QUERIES = 5
-PROPOSAL_PAGE_CHANGED_QUERIES = PROPOSAL_PAGE_QUERIES + 1
+PROPOSAL_PAGE_CHANGED_QUERIES = PROPOSAL_PAGE_QUERIES + 2
 PROPOSAL_LIST_QUERIES = 6
 
 
