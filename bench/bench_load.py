@@ -9,7 +9,8 @@
 4. Drives each page with 8 concurrent clients for $BENCH_SECONDS (60 by default) after a short
    warm-up, with wrk (installed with apt when run as root and missing) or else a Python load
    generator: throughput, p50/p95/p99 latency, errors (any answer but 200), ratio to the
-   trivial page measured just before and after it (10 s each: the machine's speed drifts).
+   trivial page. The machine's speed drifts, so each page takes turns with the trivial page,
+   5 s each, and its ratio is taken against the trivial page of the same minutes.
    Then the PDF of the 20 x 10 sheet (median of 7), made after a change of the sheet, and
    again for an unchanged one (kept in the cache).
 
@@ -46,7 +47,7 @@ from bench.pg import Cluster, free_port  # noqa: E402
 
 SECONDS = max(1, int(os.environ.get("BENCH_SECONDS", "60")))
 WARMUP_SECONDS = min(3, SECONDS)
-REFERENCE_SECONDS = min(10, SECONDS)
+SLICE_SECONDS = min(5, SECONDS)
 CLIENTS = 8
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
@@ -60,7 +61,11 @@ PDF_TARGET_MS = 300
 MAIN_PAGES = ["role_sheet", "structure", "portfolio", "proposal"]
 TRIVIAL = "trivial"
 
+# Each run reports its latencies as this many quantiles, so that runs can be merged.
+QUANTILES = 200
+
 WRK_SCRIPT = r"""
+local QUANTILES = {quantiles}
 local threads = {}
 function setup(thread)
   table.insert(threads, thread)
@@ -75,13 +80,16 @@ function done(summary, latency, requests)
   local not_ok_total = 0
   for _, thread in ipairs(threads) do not_ok_total = not_ok_total + thread:get("not_ok") end
   local e = summary.errors
+  local quantiles = {}
+  for step = 1, QUANTILES do quantiles[step] = latency:percentile(100 * step / QUANTILES) end
   io.write(string.format(
     'WRK_JSON {"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d, '
-    .. '"not_200": %d, "socket_errors": %d}\n',
+    .. '"not_200": %d, "socket_errors": %d, "quantiles_us": [%s]}\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
-    latency:percentile(99), not_ok_total, e.connect + e.read + e.write + e.timeout))
+    latency:percentile(99), not_ok_total, e.connect + e.read + e.write + e.timeout,
+    table.concat(quantiles, ",")))
 end
-"""
+""".replace("{quantiles}", str(QUANTILES))
 
 
 def note(message):
@@ -165,6 +173,9 @@ def load_python(port, path, cookie, seconds):
         "p95_ms": _percentile(values, 0.95) * 1000,
         "p99_ms": _percentile(values, 0.99) * 1000,
         "errors": sum(errors),
+        "quantiles_ms": [
+            _percentile(values, step / QUANTILES) * 1000 for step in range(1, QUANTILES + 1)
+        ],
     }
 
 
@@ -185,6 +196,35 @@ def load_wrk(port, path, cookie, seconds, script):
         "p95_ms": raw["p95_us"] / 1000,
         "p99_ms": raw["p99_us"] / 1000,
         "errors": raw["not_200"] + raw["socket_errors"],
+        "quantiles_ms": [value / 1000 for value in raw["quantiles_us"]],
+    }
+
+
+def merge(runs):
+    """Runs of one page as one: requests, time and errors added up, percentiles of the
+    latencies of all their requests (each run's quantiles weighing by its requests)."""
+    points = sorted(
+        (value, run["requests"] / len(run["quantiles_ms"]))
+        for run in runs
+        for value in run["quantiles_ms"]
+    )
+    total = sum(weight for _value, weight in points)
+
+    def percentile(share):
+        seen = 0.0
+        for value, weight in points:
+            seen += weight
+            if seen >= share * total:
+                return value
+        return points[-1][0] if points else 0.0
+
+    return {
+        "requests": sum(run["requests"] for run in runs),
+        "seconds": sum(run["seconds"] for run in runs),
+        "p50_ms": percentile(0.50),
+        "p95_ms": percentile(0.95),
+        "p99_ms": percentile(0.99),
+        "errors": sum(run["errors"] for run in runs),
     }
 
 
@@ -438,33 +478,35 @@ def run(cluster, work):
 
             result["pages"] = {}
 
-            def measure(name, seconds, warm_up=True):
+            def measure(name, seconds):
                 url, _user = pages[name]
-                if warm_up:
-                    drive(url, headers_for[name], WARMUP_SECONDS)
-                figures = drive(url, headers_for[name], seconds)
-                figures["rps"] = figures["requests"] / figures["seconds"]
-                return {"url": url, **figures}
+                return drive(url, headers_for[name], seconds)
 
             for name in [TRIVIAL, *MAIN_PAGES]:
+                url = pages[name][0]
+                measure(name, WARMUP_SECONDS)
                 if name == TRIVIAL:
-                    figures = measure(name, SECONDS)
+                    figures = merge([measure(name, SECONDS)])
                 else:
-                    # The machine's speed drifts: each page's ratio is taken against the trivial
-                    # page measured just before and just after it.
-                    before = measure(TRIVIAL, REFERENCE_SECONDS, warm_up=False)
-                    figures = measure(name, SECONDS)
-                    after = measure(TRIVIAL, REFERENCE_SECONDS, warm_up=False)
-                    figures["trivial_rps_around"] = (before["rps"] + after["rps"]) / 2
-                    figures["errors"] += before["errors"] + after["errors"]
+                    # The machine's speed drifts: the page and the trivial page take turns, a
+                    # few seconds each, and the ratio is taken over the same minutes.
+                    page_runs, trivial_runs = [], []
+                    for _slice in range(max(1, SECONDS // SLICE_SECONDS)):
+                        page_runs.append(measure(name, SLICE_SECONDS))
+                        trivial_runs.append(measure(TRIVIAL, SLICE_SECONDS))
+                    figures = merge(page_runs)
+                    beside = merge(trivial_runs)
+                    figures["trivial_rps_beside"] = beside["requests"] / beside["seconds"]
+                    figures["errors"] += beside["errors"]
+                figures = {"url": url, **figures, "rps": figures["requests"] / figures["seconds"]}
                 result["pages"][name] = figures
                 note(
                     f"  {name:<11} {figures['rps']:7.1f} req/s  p50 {figures['p50_ms']:6.1f} ms"
                     f"  p95 {figures['p95_ms']:6.1f} ms  p99 {figures['p99_ms']:6.1f} ms"
                     f"  errors {figures['errors']}"
                     + (
-                        f"  (trivial page around it: {figures['trivial_rps_around']:.1f} req/s)"
-                        if "trivial_rps_around" in figures
+                        f"  (trivial page beside it: {figures['trivial_rps_beside']:.1f} req/s)"
+                        if "trivial_rps_beside" in figures
                         else ""
                     )
                 )
@@ -503,9 +545,9 @@ def report(result):
     pages = result["pages"]
     trivial_rps = pages[TRIVIAL]["rps"]
     for figures in pages.values():
-        reference = figures.get("trivial_rps_around", trivial_rps)
+        reference = figures.get("trivial_rps_beside", trivial_rps)
         figures["ratio_to_trivial"] = round(figures["rps"] / reference, 3)
-        for key in ("rps", "p50_ms", "p95_ms", "p99_ms", "seconds", "trivial_rps_around"):
+        for key in ("rps", "p50_ms", "p95_ms", "p99_ms", "seconds", "trivial_rps_beside"):
             if key in figures:
                 figures[key] = round(figures[key], 1)
 
