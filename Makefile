@@ -3,7 +3,10 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 BOOTSTRAP_VERSION := 5.3.8
-ASSETS := .assets/node_modules/bootstrap/dist/css/bootstrap.min.css
+DEJAVU_VERSION := 2.37.3
+# A stamp per set of versions: changing one installs them all again (npm --no-save drops what a
+# command does not name, so both packages are always installed together).
+ASSETS := .assets/.bootstrap-$(BOOTSTRAP_VERSION)-dejavu-$(DEJAVU_VERSION)
 
 # The first Python >= 3.12 on PATH (.python-version makes pyenv's python3 pick 3.13).
 PYTHON ?= $(shell for p in python3 python3.13 python3.12; do \
@@ -30,9 +33,11 @@ install-dev: $(VENV)/.dev
 
 # Third-party front-end files come from the npm registry at set-up; they are never committed.
 $(ASSETS):
-	@command -v npm >/dev/null || { echo "npm is needed to install Bootstrap (apt-get install npm)." >&2; exit 1; }
+	@command -v npm >/dev/null || { echo "npm is needed to install Bootstrap and the PDF's font (apt-get install npm)." >&2; exit 1; }
 	mkdir -p .assets
-	npm install --prefix .assets --no-save --no-package-lock --no-audit --no-fund --silent bootstrap@$(BOOTSTRAP_VERSION)
+	npm install --prefix .assets --no-save --no-package-lock --no-audit --no-fund --silent \
+		bootstrap@$(BOOTSTRAP_VERSION) dejavu-fonts-ttf@$(DEJAVU_VERSION)
+	@touch $@
 
 assets: $(ASSETS)
 

@@ -3,8 +3,8 @@
 
 Both are kept per state of the sheet: each is measured made afresh (the sheet saved just
 before) and for an unchanged sheet. Prints the median times and their ratios; the last line is
-one JSON object. Exit status 1 when the demo-sized PDF made afresh exceeds its budget. Run with
-`make bench`.
+one JSON object. Exit status 1 when the large sheet's PDF made afresh exceeds its 300 ms budget
+(issue 6). Run with `make bench`.
 """
 
 import json
@@ -73,7 +73,6 @@ def main():
     client = Client()
     client.force_login(manager)
     result = {}
-    # A demo-sized sheet has the budget; the large one is reported (issue 6 aims at 300 ms).
     for label, missions, tasks in [("demo_4x3", 4, 3), ("large_20x10", 20, 10)]:
         role = _sheet(manager, missions, tasks)
         sheet, pdf = role.get_absolute_url(), f"/roles/{role.pk}/sheet.pdf"
@@ -93,7 +92,7 @@ def main():
             f"{kept_s * 1000:.0f} ms (medians of {RUNS})"
         )
     result["pdf_budget_ms"] = PDF_BUDGET_SECONDS * 1000
-    result["pdf_within_budget"] = result["demo_4x3_pdf_ms"] <= PDF_BUDGET_SECONDS * 1000
+    result["pdf_within_budget"] = result["large_20x10_pdf_ms"] <= PDF_BUDGET_SECONDS * 1000
     print(json.dumps(result))
     return 0 if result["pdf_within_budget"] else 1
 

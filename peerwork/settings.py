@@ -150,6 +150,10 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / ".assets" / "node_modules" / "bootstrap" / "dist"),
 ]
+# The role sheet's PDF is set in DejaVu Sans, installed by `make assets` like Bootstrap.
+PDF_FONT_DIR = os.environ.get(
+    "PDF_FONT_DIR", str(BASE_DIR / ".assets" / "node_modules" / "dejavu-fonts-ttf" / "ttf")
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

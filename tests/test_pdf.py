@@ -4,8 +4,12 @@ import io
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
+from missions.models import DailyTask
 from roles.versions import version_answer, version_request
 
 from .factories import DailyTaskFactory, MissionFactory
@@ -14,6 +18,11 @@ from .factories import DailyTaskFactory, MissionFactory
 def _pdf_text(response):
     reader = PdfReader(io.BytesIO(response.content))
     return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
+
+
+def _font_names(response):
+    fonts = PdfReader(io.BytesIO(response.content)).pages[0]["/Resources"]["/Font"]
+    return " ".join(str(font.get_object()["/BaseFont"]) for font in fonts.values())
 
 
 def _flat(text):
@@ -94,3 +103,84 @@ def test_the_pdf_names_a_renamed_signatory(client, world):
     world.manager.full_name = "Responsable Renommée"
     world.manager.save()
     assert "Responsable Renommée" in _flat(_pdf_text(client.get(url))[1])
+
+
+def test_a_long_sheet_prints_every_task_over_numbered_pages(client, world):
+    """20 missions x 10 tasks: nothing is cut at a page break, and each page says its number."""
+    for index in range(20):
+        DailyTaskFactory.create_batch(
+            10, mission=MissionFactory(role=world.role, position=10 + index)
+        )
+    client.force_login(world.manager)
+    reader = PdfReader(io.BytesIO(client.get(reverse("roles:pdf", args=[world.role.pk])).content))
+    pages = [_flat(page.extract_text()) for page in reader.pages]
+    text = " ".join(pages)
+    assert len(pages) >= 5
+    for task in DailyTask.objects.filter(mission__role=world.role):
+        assert f"{task.action} — chaque semaine, 1 h par semaine" in text
+    footer = f"{world.structure.name} — {world.role.title}"
+    for number, page in enumerate(pages, start=1):
+        assert page.startswith(footer) or page.endswith(footer), page[:80]
+        assert f" {number} " in f" {page} "
+
+
+def test_what_a_person_typed_prints_as_typed(client, world):
+    """Markup characters, line breaks and letters beyond Latin-1 come out as typed; the PDF's
+    own markup cannot be driven from a text field."""
+    world.role.title = 'Pair·e <b>aidant·e</b> & "co" <font size=40>'
+    world.role.purpose = "Première ligne\nDeuxième ligne : Łódź, Şişli, Nguyễn"
+    world.role.save()
+    world.task.action = "Accueillir <i>sans</i> rendez-vous & orienter"
+    world.task.save()
+    client.force_login(world.manager)
+    response = client.get(reverse("roles:pdf", args=[world.role.pk]))
+    assert response.status_code == 200
+    _pages, text = _pdf_text(response)
+    assert "Première ligne\nDeuxième ligne : Łódź, Şişli, Nguyễn" in text
+    assert "DejaVuSans" in _font_names(response)
+    flat = _flat(text)
+    assert 'Pair·e <b>aidant·e</b> & "co" <font size=40>' in flat
+    assert "Accueillir <i>sans</i> rendez-vous & orienter" in flat
+
+
+@given(text=st.text(max_size=300))
+@hypothesis_settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_any_text_gives_a_pdf(world, text):
+    """Whatever a field holds (control characters, emoji, unpaired surrogates…), the PDF is made."""
+    from roles.pdf import render_sheet_pdf
+    from roles.sheet import sheet_queryset
+
+    role = sheet_queryset().select_related("structure").get(pk=world.role.pk)
+    role.title = role.purpose = text
+    mission = role.missions.all()[0]
+    mission.title = mission.description = mission.includes = text
+    mission.tasks.all()[0].action = text
+    pdf = render_sheet_pdf(role, adopted=None, signatures=[])
+    assert len(PdfReader(io.BytesIO(pdf)).pages) >= 1
+
+
+def test_the_font_check_warns_when_dejavu_is_missing(settings, tmp_path):
+    from roles.checks import pdf_font_present
+
+    assert pdf_font_present(None) == []
+    settings.PDF_FONT_DIR = str(tmp_path)
+    assert [warning.id for warning in pdf_font_present(None)] == ["roles.W001"]
+
+
+def test_without_dejavu_the_pdf_is_still_made(client, world, settings, tmp_path):
+    """A machine without the font prints the sheet in ReportLab's own Vera, never a 500."""
+    from roles import pdf
+
+    settings.PDF_FONT_DIR = str(tmp_path)
+    pdf._font_family.cache_clear()
+    try:
+        client.force_login(world.manager)
+        response = client.get(reverse("roles:pdf", args=[world.role.pk]))
+        assert response.status_code == 200
+        assert world.role.title in _flat(_pdf_text(response)[1])
+        assert "BitstreamVeraSans" in _font_names(response)
+        assert "DejaVuSans" not in _font_names(response)
+    finally:
+        pdf._font_family.cache_clear()
