@@ -3,11 +3,13 @@
 ReportLab lays out a sheet of 20 missions x 10 tasks about four times faster than an HTML
 engine (WeasyPrint took ~0.5 s), which keeps a PDF asked for right after a change under
 300 ms. A PDF is still made once per state of the sheet (its stamp, roles/stamps.py), language
-and day, and kept in the cache.
+and day, and kept in the cache. The font has no fallback: a character DejaVu Sans lacks (emoji,
+Chinese) prints as a blank, where the HTML page shows it.
 """
 
 import io
 import re
+import threading
 from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -40,14 +42,18 @@ GREY = "#333333"
 
 
 def dejavu_dir():
-    """The folder holding DejaVu Sans, or None when it is not there (see `peerwork.checks`)."""
+    """The folder holding DejaVu Sans, or None when it is not there (`roles.checks` warns)."""
     folder = Path(settings.PDF_FONT_DIR)
     return folder if all((folder / name).is_file() for name in DEJAVU.values()) else None
 
 
+_registering = threading.Lock()
+
+
 @cache
 def _font_family():
-    """The sheet's font family, registered with ReportLab once per process: its name."""
+    """The sheet's font family, registered with ReportLab once per process: its name. The lock
+    keeps two threads of a worker from registering it at the same time."""
     from reportlab import rl_config
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
@@ -56,15 +62,16 @@ def _font_family():
     folder = dejavu_dir()
     family, files = ("PeerworkDejaVu", DEJAVU) if folder else ("PeerworkVera", VERA)
     folder = folder or Path(rl_config.__file__).parent / "fonts"
-    for suffix, file in files.items():
-        pdfmetrics.registerFont(TTFont(f"{family}{suffix}", str(folder / file)))
-    for bold, italic, suffix in [
-        (0, 0, ""),
-        (1, 0, "-Bold"),
-        (0, 1, "-Italic"),
-        (1, 1, "-BoldItalic"),
-    ]:
-        addMapping(family, bold, italic, f"{family}{suffix}")
+    with _registering:
+        for suffix, file in files.items():
+            pdfmetrics.registerFont(TTFont(f"{family}{suffix}", str(folder / file)))
+        for bold, italic, suffix in [
+            (0, 0, ""),
+            (1, 0, "-Bold"),
+            (0, 1, "-Italic"),
+            (1, 1, "-BoldItalic"),
+        ]:
+            addMapping(family, bold, italic, f"{family}{suffix}")
     return family
 
 

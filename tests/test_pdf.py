@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from missions.models import DailyTask
 from roles.versions import version_answer, version_request
 
-from .factories import DailyTaskFactory, MissionFactory
+from .factories import DailyTaskFactory, MissionFactory, RoleFactory
 
 
 def _pdf_text(response):
@@ -184,3 +184,25 @@ def test_without_dejavu_the_pdf_is_still_made(client, world, settings, tmp_path)
         assert "DejaVuSans" not in _font_names(response)
     finally:
         pdf._font_family.cache_clear()
+
+
+def test_two_pdfs_made_at_once_each_hold_their_own_sheet(world):
+    """gunicorn runs threads: fonts are shared between them, the sheets are not mixed up."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from roles.pdf import render_sheet_pdf
+    from roles.sheet import sheet_queryset
+
+    other = RoleFactory(structure=world.structure, title="Médiateur·rice santé", with_missions=3)
+    roles = list(
+        sheet_queryset().select_related("structure").filter(pk__in=[world.role.pk, other.pk])
+    )
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pdfs = list(
+            pool.map(lambda role: render_sheet_pdf(role, adopted=None, signatures=[]), roles * 4)
+        )
+    for role, pdf in zip(roles * 4, pdfs, strict=True):
+        text = _flat("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+        (stranger,) = (r for r in roles if r != role)
+        assert role.title in text, text[:300]
+        assert stranger.title not in text, text[:300]
