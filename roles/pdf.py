@@ -1,18 +1,17 @@
-"""The role sheet as an A4 PDF, composed on the server with ReportLab's Platypus.
+"""The role sheet as an A4 PDF, set with our small typesetter on ReportLab's canvas
+(roles/typeset.py).
 
-ReportLab lays out a sheet of 20 missions x 10 tasks about four times faster than an HTML
-engine (WeasyPrint took ~0.5 s), which keeps a PDF asked for right after a change under
-300 ms. A PDF is still made once per state of the sheet (its stamp, roles/stamps.py), language
-and day, and kept in the cache. The font has no fallback: a character DejaVu Sans lacks (emoji,
-Chinese) prints as a blank, where the HTML page shows it.
+A sheet of 20 missions x 10 tasks is set in ~40 ms (WeasyPrint took ~500 ms, ReportLab's
+Platypus ~150 ms), so a PDF asked for right after a change comes well under 300 ms. A PDF is
+still made once per state of the sheet (its stamp, roles/stamps.py), language and day, and kept
+in the cache. The font has no fallback: a character DejaVu Sans lacks (emoji, Chinese) prints
+as a blank, where the HTML page shows it.
 """
 
-import io
-import re
 import threading
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.core.cache import cache as django_cache
@@ -20,11 +19,18 @@ from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from reportlab import rl_config
+from reportlab.lib.colors import HexColor
+from reportlab.lib.fonts import addMapping
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 
 from peerwork.fragments import FRAGMENT_SECONDS, fragment_key
 from structures.templatetags.peerwork import duration
 
 from .models import RoleSheetVersion
+from .typeset import Style, Typesetter
 
 # DejaVu Sans covers Latin, Greek and Cyrillic letters (ł, ş, ğ, ễ…); the file names are those
 # of the dejavu-fonts-ttf package (`make assets`) and of Debian's fonts-dejavu-core.
@@ -36,9 +42,8 @@ DEJAVU = {
 }
 # Bitstream Vera ships with ReportLab: Latin-1 only, the fallback when DejaVu is missing.
 VERA = {"": "Vera.ttf", "-Bold": "VeraBd.ttf", "-Italic": "VeraIt.ttf", "-BoldItalic": "VeraBI.ttf"}
-# XML 1.0 refuses these characters, and ReportLab parses a paragraph as XML.
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 GREY = "#333333"
+NBSP = "\u00a0"
 
 
 def dejavu_dir():
@@ -54,10 +59,6 @@ _registering = threading.Lock()
 def _font_family():
     """The sheet's font family, registered with ReportLab once per process: its name. The lock
     keeps two threads of a worker from registering it at the same time."""
-    from reportlab import rl_config
-    from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
 
     folder = dejavu_dir()
     family, files = ("PeerworkDejaVu", DEJAVU) if folder else ("PeerworkVera", VERA)
@@ -77,59 +78,27 @@ def _font_family():
 
 @cache
 def _styles(family):
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-
-    body = ParagraphStyle("body", fontName=family, fontSize=10, leading=14, spaceAfter=2 * mm)
+    ink, grey = HexColor("#111111"), HexColor(GREY)
     bold = f"{family}-Bold"
+    body = Style(font=family, size=10, leading=14, color=ink, after=2 * mm)
     return {
         "body": body,
-        "meta": ParagraphStyle("meta", parent=body, fontSize=9, leading=12.6, textColor=GREY),
-        "h1": ParagraphStyle("h1", parent=body, fontName=bold, fontSize=18, leading=22),
-        "h2": ParagraphStyle(
-            "h2",
-            parent=body,
-            fontName=bold,
-            fontSize=13,
-            leading=17,
-            spaceBefore=6 * mm,
-            spaceAfter=1 * mm,
-            keepWithNext=1,
+        "italic": replace(body, font=f"{family}-Italic"),
+        "meta": replace(body, size=9, leading=12.6, color=grey),
+        "h1": replace(body, font=bold, size=18, leading=22, color=HexColor("#000000")),
+        "h2": replace(
+            body, font=bold, size=13, leading=17, before=6 * mm, after=2 * mm, keep=28, rule=True
         ),
-        "h3": ParagraphStyle(
-            "h3",
-            parent=body,
-            fontName=bold,
-            fontSize=11,
-            leading=15,
-            spaceBefore=4 * mm,
-            spaceAfter=1 * mm,
-            keepWithNext=1,
-        ),
-        "dt": ParagraphStyle(
-            "dt", parent=body, fontName=bold, spaceBefore=1.5 * mm, spaceAfter=0, keepWithNext=1
-        ),
-        "dd": ParagraphStyle("dd", parent=body, leftIndent=4 * mm, spaceAfter=0),
-        "label": ParagraphStyle(
-            "label",
-            parent=body,
-            fontName=bold,
-            spaceBefore=2 * mm,
-            spaceAfter=1 * mm,
-            keepWithNext=1,
-        ),
-        # A hanging dash, as a list item without a marker box.
-        "task": ParagraphStyle(
-            "task", parent=body, leftIndent=6 * mm, firstLineIndent=-3 * mm, spaceAfter=1 * mm
-        ),
+        "h3": replace(body, font=bold, size=11, leading=15, before=4 * mm, after=1 * mm, keep=28),
+        # A label (its first line, bold) over its value (indented), as one paragraph: the label
+        # never stays alone at the foot of a page.
+        "field": replace(body, indent=4 * mm, hang=4 * mm, before=1.5 * mm, after=0),
+        "field-label": replace(body, font=bold),
+        "label": replace(body, font=bold, before=2 * mm, after=1 * mm, keep=14),
+        # A hanging dash, as a list item.
+        "task": replace(body, indent=6 * mm, hang=3 * mm, after=1 * mm),
+        "task-meta": replace(body, size=9, color=grey),
     }
-
-
-def _text(value):
-    """`value` typed by a person, as Platypus markup that prints it as typed: escaped, with its
-    line breaks kept (the page shows it with `white-space: pre-line`)."""
-    value = _UNPRINTABLE.sub("", str(value)).replace("\r\n", "\n").replace("\r", "\n")
-    return escape(value).replace("\n", "<br/>")
 
 
 def _date(value):
@@ -137,13 +106,11 @@ def _date(value):
 
 
 def _or_missing(value):
-    return _text(value) if value.strip() else _text(_("Not written yet."))
+    return value if value.strip() else _("Not written yet.")
 
 
-def _flowables(role, *, adopted, signatures, generated_at):
-    from reportlab.lib.units import mm
-    from reportlab.platypus import HRFlowable, Paragraph
-
+def _typeset(sheet, role, *, adopted, signatures, generated_at):
+    """Sets the whole sheet of `role` on the typesetter `sheet`."""
     s = _styles(_font_family())
     holders = ", ".join(a.peer_worker.get_full_name() for a in role.assignments.all())
     if adopted:
@@ -155,132 +122,78 @@ def _flowables(role, *, adopted, signatures, generated_at):
         version = _("No version of this sheet has been signed by both sides yet.")
     printed = _("Printed on %(date)s.") % {"date": _date(generated_at)}
 
-    def heading(text):
-        return [
-            Paragraph(_text(text), s["h2"]),
-            HRFlowable(width="100%", thickness=0.75, color="#999999", spaceAfter=2 * mm),
-        ]
+    def field(label, value, value_style=s["body"]):
+        sheet.paragraph([(label, s["field-label"]), (f"\n{value}", value_style)], s["field"])
 
-    story = [
-        Paragraph(_text(f"{role.structure.name} · {_('Role sheet (job description)')}"), s["meta"]),
-        Paragraph(_text(role.title), s["h1"]),
-        Paragraph(
-            f"{_text(_('Held by:'))} {_text(holders or _('nobody yet'))}<br/>"
-            f"{_text(version)} {_text(printed)}",
-            s["meta"],
-        ),
-        *heading(_("Raison d'être")),
-        Paragraph(_or_missing(role.purpose), s["body"]),
-        *heading(_("Frame of the role")),
-    ]
+    sheet.paragraph(f"{role.structure.name} · {_('Role sheet (job description)')}", s["meta"])
+    sheet.paragraph(role.title, s["h1"])
+    sheet.paragraph(f"{_('Held by:')} {holders or _('nobody yet')}\n{version} {printed}", s["meta"])
+    sheet.paragraph(_("Raison d'être"), s["h2"])
+    sheet.paragraph(_or_missing(role.purpose), s["body"])
+    sheet.paragraph(_("Frame of the role"), s["h2"])
     for label, value in [
         (_("People accompanied"), role.people_served),
         (_("Working time"), role.working_hours),
         (_("Supervision and practice analysis"), role.supervision),
         (_("Lived experience called on"), role.lived_experience),
     ]:
-        story += [Paragraph(_text(label), s["dt"]), Paragraph(_or_missing(value), s["dd"])]
+        field(label, _or_missing(value))
 
-    story += heading(_("Missions"))
+    sheet.paragraph(_("Missions"), s["h2"])
     missions = list(role.missions.all())
     for number, mission in enumerate(missions, start=1):
-        story.append(Paragraph(_text(f"{number}. {mission.title}"), s["h3"]))
+        sheet.paragraph(f"{number}. {mission.title}", s["h3"])
         if mission.description.strip():
-            story.append(Paragraph(_text(mission.description), s["body"]))
+            sheet.paragraph(mission.description, s["body"])
         if mission.draws_on_lived_experience:
-            experience = _text(mission.lived_experience)
+            field(_("How my lived experience serves this mission"), mission.lived_experience)
         else:
-            experience = (
-                f"<i>{_text(_('This mission does not say how lived experience is put to work.'))}"
-                "</i>"
+            field(
+                _("How my lived experience serves this mission"),
+                _("This mission does not say how lived experience is put to work."),
+                s["italic"],
             )
-        for label, value in [
-            (_("How my lived experience serves this mission"), experience),
-            (_("Includes"), _or_missing(mission.includes)),
-            (_("Does not include"), _or_missing(mission.excludes)),
-            (_("Latitude"), _text(capfirst(mission.get_latitude_display()))),
-        ]:
-            story += [Paragraph(_text(label), s["dt"]), Paragraph(value, s["dd"])]
+        field(_("Includes"), _or_missing(mission.includes))
+        field(_("Does not include"), _or_missing(mission.excludes))
+        field(_("Latitude"), capfirst(mission.get_latitude_display()))
         tasks = mission.tasks.all()
         if tasks:
-            story.append(Paragraph(_text(_("Daily tasks")), s["label"]))
+            sheet.paragraph(_("Daily tasks"), s["label"])
             a_week = _("a week")
             for task in tasks:
-                meta = _text(
-                    f"— {task.get_frequency_display()}, {duration(task.minutes_per_week)} {a_week}"
+                # No line break inside "1 h 30".
+                time = duration(task.minutes_per_week).replace(" ", NBSP)
+                meta = f"— {task.get_frequency_display()}, {time} {a_week}"
+                sheet.paragraph(
+                    [(f"– {task.action}", s["task"]), (meta, s["task-meta"])], s["task"]
                 )
-                line = f'– {_text(task.action)} <font size="9" color="{GREY}">{meta}</font>'
-                story.append(Paragraph(line, s["task"]))
         else:
-            story.append(
-                Paragraph(
-                    f"<i>{_text(_('No daily task yet: what is done concretely?'))}</i>", s["body"]
-                )
-            )
+            sheet.paragraph(_("No daily task yet: what is done concretely?"), s["italic"])
     if not missions:
-        story.append(Paragraph(_text(_("No mission yet.")), s["body"]))
+        sheet.paragraph(_("No mission yet."), s["body"])
 
     if adopted:
-        story += heading(_("Signatures"))
+        sheet.paragraph(_("Signatures"), s["h2"])
         for signature in signatures:
             line = _("%(name)s, signed on %(date)s") % {
                 "name": signature.signer.get_full_name(),
                 "date": _date(signature.decided_at),
             }
-            story.append(Paragraph(f"– {_text(line)}", s["task"]))
-    return story
-
-
-def _footer(text):
-    """Draws the sheet's name and the page number at the foot of every page."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    font = _font_family()
-    left, right, base = 16 * mm, A4[0] - 16 * mm, 10 * mm
-    room = right - left - 15 * mm  # the page number's place
-    text = _UNPRINTABLE.sub("", text)
-    if stringWidth(text, font, 8) > room:
-        while text and stringWidth(f"{text}…", font, 8) > room:
-            text = text[:-1]
-        text = f"{text}…"
-
-    def draw(canvas, doc):
-        canvas.saveState()
-        canvas.setFont(font, 8)
-        canvas.setFillColor("#444444")
-        canvas.drawString(left, base, text)
-        canvas.drawRightString(right, base, str(doc.page))
-        canvas.restoreState()
-
-    return draw
+            sheet.paragraph(f"– {line}", s["task"])
 
 
 def render_sheet_pdf(role, *, adopted, signatures):
     """PDF bytes for `role` (with its missions and tasks prefetched), in the active language."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate
-
-    story = _flowables(role, adopted=adopted, signatures=signatures, generated_at=timezone.now())
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=16 * mm,
-        rightMargin=16 * mm,
-        topMargin=18 * mm,
-        bottomMargin=20 * mm,
-        title=_UNPRINTABLE.sub("", f"{role.title} — {role.structure.name}"),
-        author=_UNPRINTABLE.sub("", role.structure.name),
+    sheet = Typesetter(
+        footer_font=_font_family(),
+        footer=f"{role.structure.name} — {role.title}",
+        title=f"{role.title} — {role.structure.name}",
+        author=role.structure.name,
         subject=_("Role sheet (job description)"),
-        creator="peerwork",
         lang=get_language(),
     )
-    footer = _footer(f"{role.structure.name} — {role.title}")
-    document.build(story, onFirstPage=footer, onLaterPages=footer)
-    return buffer.getvalue()
+    _typeset(sheet, role, adopted=adopted, signatures=signatures, generated_at=timezone.now())
+    return sheet.finish()
 
 
 def sheet_pdf(role):

@@ -120,7 +120,7 @@ def test_a_long_sheet_prints_every_task_over_numbered_pages(client, world):
         assert f"{task.action} — chaque semaine, 1 h par semaine" in text
     footer = f"{world.structure.name} — {world.role.title}"
     for number, page in enumerate(pages, start=1):
-        assert page.startswith(footer) or page.endswith(footer), page[:80]
+        assert footer in page, page[:80]
         assert f" {number} " in f" {page} "
 
 
@@ -206,3 +206,49 @@ def test_two_pdfs_made_at_once_each_hold_their_own_sheet(world):
         (stranger,) = (r for r in roles if r != role)
         assert role.title in text, text[:300]
         assert stranger.title not in text, text[:300]
+
+
+def _typesetter():
+    from roles.pdf import _font_family
+    from roles.typeset import Typesetter
+
+    font = _font_family()
+    return font, Typesetter(
+        footer_font=font, footer="Structure — Rôle", title="t", author="a", subject="s", lang="fr"
+    )
+
+
+def test_no_line_runs_past_the_right_margin_and_no_letter_is_lost():
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from roles.typeset import Style
+
+    font, sheet = _typesetter()
+    style = Style(font=font, size=10, leading=14, indent=20, hang=10)
+    words = "Accompagner une personne à la CPAM pour ouvrir ses droits " * 12
+    url = "https://exemple.fr/" + "tres-long-chemin-sans-espace-" * 12
+    lines = sheet.break_lines([(f"{words}\n{url}", font, 10, None)], style)
+    assert len(lines) > 5
+    for number, line in enumerate(lines):
+        room = sheet.width - style.indent + (style.hang if number == 0 else 0)
+        x, _font, _size, _color, text = line[-1]
+        assert x + stringWidth(text.lstrip(" "), font, 10) <= room + 0.01
+    printed = "".join(group[4] for line in lines for group in line)
+    assert "".join(printed.split()) == "".join(f"{words}{url}".split())
+
+
+def test_a_heading_never_ends_a_page():
+    """A heading that would leave no room for the lines after it starts the next page."""
+    from roles.typeset import Style
+
+    font, sheet = _typesetter()
+    body = Style(font=font, size=10, leading=14)
+    heading = Style(font=font, size=11, leading=15, before=10, keep=28)
+    while sheet._room() > 40:
+        sheet.paragraph("Une ligne de texte.", body)
+    assert sheet.number == 1
+    sheet.paragraph("2. Mission suivante", heading)
+    assert sheet.number == 2
+    pdf = sheet.finish()
+    last_page = PdfReader(io.BytesIO(pdf)).pages[1].extract_text()
+    assert "2. Mission suivante" in last_page
