@@ -64,8 +64,11 @@ def test_the_pdf_speaks_the_reader_s_language(client, world, language, words):
     world.manager.language = language
     world.manager.save()
     client.force_login(world.manager)
-    _pages, text = _pdf_text(client.get(reverse("roles:pdf", args=[world.role.pk])))
+    response = client.get(reverse("roles:pdf", args=[world.role.pk]))
+    _pages, text = _pdf_text(response)
     assert words in _flat(text)
+    # Screen readers pick their voice from the document's language.
+    assert PdfReader(io.BytesIO(response.content)).trailer["/Root"]["/Lang"] == language
     if language == "en":
         assert "Frame of the role" in _flat(text)
     else:
