@@ -14,14 +14,13 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from facilitation.models import Recommendation, Review
 from missions.models import DailyTask, Frequency, Latitude, Mission, Proposal, ProposalComment
 from roles.models import Role, RoleAssignment, RoleEvent, RoleSheetVersion, Signature
 from structures.models import (
     Capacity,
     FacilitatorSupport,
     Membership,
-    Recommendation,
-    Review,
     Structure,
     StructureKind,
     User,

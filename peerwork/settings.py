@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "structures",
     "roles",
     "missions",
+    "facilitation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

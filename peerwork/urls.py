@@ -3,8 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from facilitation import portfolio_views
 from peerwork.health import healthz
-from structures import account_views, portfolio_views
+from structures import account_views
 from structures import views as structure_views
 from structures.forms import EmailAuthenticationForm
 from structures.i18n import set_language
@@ -56,6 +57,7 @@ urlpatterns = [
         name="invitation_accept",
     ),
     path("structures/", include("structures.urls")),
+    path("structures/", include("facilitation.urls")),
     path("roles/", include("roles.urls")),
     path("", include("missions.urls")),
     path("admin/", admin.site.urls),

@@ -14,16 +14,10 @@ from django.db.models import Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from facilitation.models import Recommendation, Review
 from peerwork.security_log import security_log
 
-from .models import (
-    ERASED_EMAIL_DOMAIN,
-    FacilitatorSupport,
-    Invitation,
-    Membership,
-    Recommendation,
-    Review,
-)
+from .models import ERASED_EMAIL_DOMAIN, FacilitatorSupport, Invitation, Membership
 
 
 def erased_email(user_id):

@@ -22,14 +22,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.dateparse import parse_date, parse_datetime
 
-from .models import (
-    ERASED_EMAIL_DOMAIN,
-    FacilitatorSupport,
-    Membership,
-    Recommendation,
-    Review,
-    Structure,
-)
+from facilitation.models import Recommendation, Review
+
+from .models import ERASED_EMAIL_DOMAIN, FacilitatorSupport, Membership, Structure
 from .privacy import erased_email
 
 FORMAT = "peerwork-structure"

@@ -183,7 +183,7 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     whole structure."""
 
     class Meta:
-        model = "structures.Review"
+        model = "facilitation.Review"
         skip_postgeneration_save = True
 
     structure = factory.SubFactory(StructureFactory)
@@ -199,7 +199,7 @@ class ReviewFactory(factory.django.DjangoModelFactory):
 
 class RecommendationFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "structures.Recommendation"
+        model = "facilitation.Recommendation"
 
     review = factory.SubFactory(ReviewFactory)
     text = factory.Sequence(lambda n: f"Recommandation {n}")

@@ -23,21 +23,14 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from facilitation.models import Recommendation, Review
 from missions.models import DailyTask, Mission, Proposal, ProposalComment, ReferenceMission
 from missions.proposals import comment_add, proposal_create, proposal_decline
 from missions.services import mission_update, task_update
 from roles.models import Role, RoleAssignment, RoleEvent, RoleSheetVersion, Signature
 from roles.services import role_update
 from roles.versions import version_answer, version_request
-from structures.models import (
-    Capacity,
-    Invitation,
-    Membership,
-    Recommendation,
-    Review,
-    Structure,
-    User,
-)
+from structures.models import Capacity, Invitation, Membership, Structure, User
 
 from .conftest import World
 from .factories import (
@@ -631,8 +624,8 @@ def test_xss_payloads_are_escaped_in_previews_and_form_errors(client, world, poi
 # Fields some views read besides the form's own (buttons, steps, formsets).
 _VIEW_FIELDS = {
     "propose": ["send"],
-    "structures:review_new": ["more", "recommendations-0-role", "recommendations-0-mission"],
-    "structures:recommendation_follow_up": ["answer"],
+    "facilitation:review_new": ["more", "recommendations-0-role", "recommendations-0-mission"],
+    "facilitation:recommendation_follow_up": ["answer"],
     "missions:proposal_accept": ["reason", "acknowledge_conflict"],
     "roles:version_answer": ["comment"],
 }

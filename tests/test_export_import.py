@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from facilitation.reviews import recommendation_follow_up, review_create
 from missions.models import DailyTask, Mission, Proposal
 from missions.proposals import comment_add, proposal_accept, proposal_create
 from missions.services import mission_delete, task_create
@@ -16,7 +17,6 @@ from roles.snapshots import diff, snapshot
 from roles.versions import version_answer, version_request
 from structures.models import Structure, User
 from structures.privacy import person_erase
-from structures.reviews import recommendation_follow_up, review_create
 
 
 def _values(obj):

@@ -10,10 +10,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from facilitation.models import Review
 from missions import proposals, services
 from missions.models import Proposal
 from roles import services as role_services
-from structures.models import Capacity, Membership, Review
+from structures.models import Capacity, Membership
 from structures.services import invitation_send, membership_deactivate
 
 from .factories import ProposalCommentFactory, ProposalFactory, RoleFactory

@@ -32,6 +32,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from facilitation.models import Recommendation, Review
 from missions.models import (
     DailyTask,
     Frequency,
@@ -44,7 +45,7 @@ from missions.models import (
 from missions.proposals import proposal_create
 from roles.models import Role, RoleAssignment, RoleSheetVersion, Signature
 from roles.versions import version_request
-from structures.models import Capacity, Invitation, Membership, Recommendation, Review
+from structures.models import Capacity, Invitation, Membership
 
 from .factories import RecommendationFactory, ReviewFactory
 
@@ -407,17 +408,17 @@ URLS = [
     Url("waiting", "anyone"),
     # facilitation
     Url("portfolio", "anyone"),
-    Url("structures:report_csv", "report", kwargs=_structure),
+    Url("facilitation:report_csv", "report", kwargs=_structure),
     Url("platform_overview", "platform"),
     # the person's own account and data
     Url("account", "anyone"),
     Url("account_data", "anyone"),
     Url("ping", "anyone"),
-    Url("structures:reviews", "read", kwargs=_structure),
-    Url("structures:review_new", "review_write", kwargs=_structure),
-    Url("structures:review_new", "review_write", "post", _structure, _review_data),
-    Url("structures:review", "report", kwargs=_review),
-    Url("structures:recommendation_follow_up", "write", "post", _recommendation, _follow_up_data),
+    Url("facilitation:reviews", "read", kwargs=_structure),
+    Url("facilitation:review_new", "review_write", kwargs=_structure),
+    Url("facilitation:review_new", "review_write", "post", _structure, _review_data),
+    Url("facilitation:review", "report", kwargs=_review),
+    Url("facilitation:recommendation_follow_up", "write", "post", _recommendation, _follow_up_data),
     Url("missions:library", "read", kwargs=_role),
     Url("missions:library_add", "write", "post", _reference),
     Url("missions:library_propose", "library_propose", kwargs=_reference),
@@ -569,7 +570,7 @@ def test_the_matrix_names_only_existing_urls(world):
         ("missions:proposal_withdraw", _proposal),
         ("roles:version_request", _role),
         ("roles:version_answer", _version),
-        ("structures:recommendation_follow_up", _recommendation),
+        ("facilitation:recommendation_follow_up", _recommendation),
         ("missions:library_add", _reference),
     ],
 )

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from facilitation.overview import platform_counts
 from missions.models import Proposal
-from structures.overview import platform_counts
 
 from .factories import (
     FacilitatorSupportFactory,

@@ -10,9 +10,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from facilitation.models import Review
 from missions.models import Proposal
 from roles.models import RoleSheetVersion, Signature
-from structures.models import Capacity, Review
+from structures.models import Capacity
 
 from .factories import (
     DailyTaskFactory,
@@ -222,7 +223,7 @@ def test_structure_without_roles_is_flagged(client, world):
 
 def test_links_to_the_report(client, world):
     page = _page(client, world.facilitator)
-    assert reverse("structures:report_csv", kwargs={"slug": world.structure.slug}) in page
+    assert reverse("facilitation:report_csv", kwargs={"slug": world.structure.slug}) in page
 
 
 # --- sort and filter -------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
+from facilitation.reviews import recommendation_follow_up, review_create
 from missions.models import Mission, Proposal
 from missions.proposals import comment_add, proposal_accept, proposal_create
 from roles.models import RoleAssignment, RoleEvent
@@ -18,7 +19,6 @@ from roles.services import role_assign
 from roles.versions import version_answer, version_request
 from structures.models import Membership, User
 from structures.privacy import person_erase
-from structures.reviews import recommendation_follow_up, review_create
 
 from .factories import MembershipFactory, ReviewFactory, RoleFactory, UserFactory
 

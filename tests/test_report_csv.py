@@ -9,8 +9,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from facilitation.exports import neutralise
 from missions.models import Frequency, Latitude
-from structures.exports import neutralise
 
 from .factories import (
     DailyTaskFactory,
@@ -43,7 +43,7 @@ def client(client):
 
 
 def _url(structure):
-    return reverse("structures:report_csv", kwargs={"slug": structure.slug})
+    return reverse("facilitation:report_csv", kwargs={"slug": structure.slug})
 
 
 def _download(client, user, structure):

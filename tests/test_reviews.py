@@ -16,8 +16,8 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
-from structures.models import Recommendation, RecommendationStatus, Review
-from structures.reviews import recommendation_follow_up, review_create
+from facilitation.models import Recommendation, RecommendationStatus, Review
+from facilitation.reviews import recommendation_follow_up, review_create
 
 from .factories import (
     MissionFactory,
@@ -45,16 +45,16 @@ def said(response, text, *, escaped=True):
 
 
 def new_url(world):
-    return reverse("structures:review_new", kwargs={"slug": world.structure.slug})
+    return reverse("facilitation:review_new", kwargs={"slug": world.structure.slug})
 
 
 def list_url(structure):
-    return reverse("structures:reviews", kwargs={"slug": structure.slug})
+    return reverse("facilitation:reviews", kwargs={"slug": structure.slug})
 
 
 def follow_up_url(recommendation):
     return reverse(
-        "structures:recommendation_follow_up",
+        "facilitation:recommendation_follow_up",
         kwargs={
             "slug": recommendation.review.structure.slug,
             "recommendation_id": recommendation.pk,
@@ -387,11 +387,11 @@ def test_a_review_is_reached_only_through_its_structure(client, world):
     recommendation = review.recommendations.get()
     client.force_login(world.other_manager)
     url = reverse(
-        "structures:review", kwargs={"slug": world.other_structure.slug, "review_id": review.pk}
+        "facilitation:review", kwargs={"slug": world.other_structure.slug, "review_id": review.pk}
     )
     assert client.get(url).status_code == 404
     url = reverse(
-        "structures:recommendation_follow_up",
+        "facilitation:recommendation_follow_up",
         kwargs={"slug": world.other_structure.slug, "recommendation_id": recommendation.pk},
     )
     assert client.post(url, {"status": "done"}).status_code == 404

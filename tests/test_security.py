@@ -588,7 +588,7 @@ def test_addresses_leading_nowhere_are_logged(client, world, security_records):
 
 def test_exports_are_logged(client, world, security_records):
     client.force_login(world.facilitator)
-    response = client.get(reverse("structures:report_csv", kwargs={"slug": world.structure.slug}))
+    response = client.get(reverse("facilitation:report_csv", kwargs={"slug": world.structure.slug}))
     assert response.status_code == 200
     [export] = security_records("export")
     assert export["user"] == world.facilitator.pk

@@ -9,12 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from peerwork.fragments import cached_fragment, fragment_key, render_page
 from peerwork.security_log import security_log
 from roles.models import PEER_SHARE_THRESHOLD
+from structures.access import get_structure_for_user
+from structures.stamps import with_sheets_stamp
 
-from .access import get_structure_for_user
 from .exports import report_filename, write_report
 from .overview import RECENT_DAYS, platform_counts
 from .portfolio import Sort, portfolio_rows, supported_structures
-from .stamps import with_sheets_stamp
 
 
 class PortfolioForm(forms.Form):
@@ -75,10 +75,10 @@ def portfolio(request):
     )
     return render_page(
         request,
-        "structures/portfolio.html",
+        "facilitation/portfolio.html",
         {
             "content": cached_fragment(
-                request, key, "structures/portfolio.html#content", get_context
+                request, key, "facilitation/portfolio.html#content", get_context
             )
         },
     )
@@ -107,6 +107,6 @@ def platform_overview(request):
         raise Http404
     return render(
         request,
-        "structures/platform_overview.html",
+        "facilitation/platform_overview.html",
         {"counts": platform_counts(), "recent_days": RECENT_DAYS},
     )

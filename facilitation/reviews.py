@@ -13,15 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from peerwork.notify import absolute, notify
+from structures.models import Capacity, FacilitatorSupport, User
 
-from .models import (
-    Capacity,
-    FacilitatorSupport,
-    Recommendation,
-    RecommendationStatus,
-    Review,
-    User,
-)
+from .models import Recommendation, RecommendationStatus, Review
 
 FOLLOW_UPS = {RecommendationStatus.DONE, RecommendationStatus.ANSWERED}
 
@@ -99,7 +93,7 @@ def review_create(*, structure, by, reviewed_on, notes, recommendations=()):
     notify(
         _managers(structure).exclude(pk=by.pk),
         subject=gettext_lazy("New review of %(structure)s by the platform"),
-        template="structures/email/review_new.txt",
+        template="facilitation/email/review_new.txt",
         context={**context, "link": absolute(review.get_absolute_url())},
     )
     role_ids = {item.role_id for item in items if item.role_id}
@@ -107,7 +101,7 @@ def review_create(*, structure, by, reviewed_on, notes, recommendations=()):
         notify(
             _peer_workers_of(structure, role_ids).exclude(pk=by.pk),
             subject=gettext_lazy("Recommendations about your role at %(structure)s"),
-            template="structures/email/review_recommendations.txt",
+            template="facilitation/email/review_recommendations.txt",
             context={
                 **context,
                 "link": absolute(_reviews_url(structure)),
@@ -117,7 +111,7 @@ def review_create(*, structure, by, reviewed_on, notes, recommendations=()):
 
 
 def _reviews_url(structure):
-    return reverse("structures:reviews", kwargs={"slug": structure.slug})
+    return reverse("facilitation:reviews", kwargs={"slug": structure.slug})
 
 
 @transaction.atomic
@@ -143,7 +137,7 @@ def recommendation_follow_up(*, recommendation, by, status, answer=""):
     notify(
         [review.author] if review.author_id and review.author_id != by.pk else [],
         subject=gettext_lazy("Follow-up of your recommendation to %(structure)s: %(status)s"),
-        template="structures/email/recommendation_follow_up.txt",
+        template="facilitation/email/recommendation_follow_up.txt",
         context={
             "structure": review.structure.name,
             # The lazy label, so that the recipient reads it in their own language.

@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from missions.models import Mission, Proposal, ProposalStatus
 from roles.models import Role
-
-from .models import FacilitatorSupport, Structure
+from structures.models import FacilitatorSupport, Structure
 
 RECENT_DAYS = 90
 DECIDED = [ProposalStatus.ACCEPTED, ProposalStatus.DECLINED, ProposalStatus.WITHDRAWN]

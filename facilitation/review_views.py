@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from missions.models import Mission
+from structures.access import get_structure_for_user
 
 from . import reviews
-from .access import get_structure_for_user
 from .models import Recommendation, RecommendationStatus
 from .review_forms import (
     EXTRA_RECOMMENDATIONS,
@@ -55,7 +55,7 @@ def review_list(request, slug):
             .select_related("review__author", "role", "mission", "followed_up_by")
             .order_by("-review__reviewed_on", "-review_id", "position", "id")
         )
-    return render(request, "structures/review_list.html", context)
+    return render(request, "facilitation/review_list.html", context)
 
 
 def _add_errors(form, error):
@@ -131,7 +131,7 @@ def review_new(request, slug):
     has_errors = bool(form.is_bound and (form.errors or not formset.is_valid()))
     return render(
         request,
-        "structures/review_form.html",
+        "facilitation/review_form.html",
         {
             "structure": structure,
             "form": form,
@@ -172,13 +172,13 @@ def _render_review(request, structure, access, review, bound_form=None):
         items.append((recommendation, form))
     return render(
         request,
-        "structures/review_detail.html",
+        "facilitation/review_detail.html",
         {
             "structure": structure,
             "access": access,
             "review": review,
             "items": items,
-            "reviews_url": reverse("structures:reviews", kwargs={"slug": structure.slug}),
+            "reviews_url": reverse("facilitation:reviews", kwargs={"slug": structure.slug}),
         },
     )
 

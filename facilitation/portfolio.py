@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from roles.models import PEER_SHARE_THRESHOLD, Role, days_since
+from structures.models import FacilitatorSupport, Structure
 
-from .models import FacilitatorSupport, Review, Structure
+from .models import Review
 
 
 class Sort:
