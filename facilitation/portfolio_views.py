@@ -6,8 +6,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from peerwork.fragments import cached_fragment, fragment_key, render_page
-from peerwork.security_log import security_log
+from core.fragments import cached_fragment, fragment_key, render_page
+from core.security_log import security_log
 from roles.models import PEER_SHARE_THRESHOLD
 from structures.access import get_structure_for_user
 from structures.stamps import with_sheets_stamp

@@ -1,6 +1,6 @@
 from django import forms
 
-from peerwork.forms import ChangesMixin, RevisionFormMixin
+from core.forms import ChangesMixin, RevisionFormMixin
 
 from .models import DailyTask, Mission
 

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from peerwork.fragments import cached_fragment, fragment_key, render_page
+from core.fragments import cached_fragment, fragment_key, render_page
 from structures.access import (
     get_mission_for_user,
     get_proposal_for_user,

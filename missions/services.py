@@ -7,7 +7,7 @@ mission (their latitude); it is recorded so the managers see it.
 from django.db import transaction
 from django.db.models import Max
 
-from peerwork.concurrency import move_in_sequence, update_if_unchanged
+from core.concurrency import move_in_sequence, update_if_unchanged
 from roles.history import record
 from roles.models import RoleEvent
 

@@ -4,7 +4,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from peerwork.editing import InPlace, save_or_render
+from core.editing import InPlace, save_or_render
 from roles.sheet import sheet_update
 from structures.access import get_mission_for_user, get_role_for_user, get_task_for_user
 

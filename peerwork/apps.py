@@ -13,7 +13,9 @@ class PeerworkConfig(AppConfig):
         from axes.signals import user_locked_out
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
-        from . import checks, login_throttle, middleware, security_log  # noqa: F401 - checks
+        from core import security_log
+
+        from . import checks, login_throttle, middleware  # noqa: F401 - checks
 
         user_logged_in.connect(security_log.on_login, dispatch_uid="peerwork.security.login")
         user_logged_in.connect(middleware.start_session_clock, dispatch_uid="peerwork.session")

@@ -14,7 +14,7 @@ import time
 from django.conf import settings
 from django.shortcuts import render
 
-from .security_log import account_hash
+from core.security_log import account_hash
 
 SLOWDOWN_STEPS = 3
 

@@ -19,7 +19,7 @@ from django.http import Http404
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from .security_log import security_log
+from core.security_log import security_log
 
 STARTED_KEY = "_peerwork_login_at"
 SEEN_KEY = "_peerwork_seen_at"

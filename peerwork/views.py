@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from .security_log import security_log
+from core.security_log import security_log
 
 
 def csrf_failure(request, reason=""):

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from peerwork.forms import ChangesMixin, RevisionFormMixin
+from core.forms import ChangesMixin, RevisionFormMixin
 from structures.models import Capacity
 
 from .models import Role

@@ -26,7 +26,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from peerwork.fragments import FRAGMENT_SECONDS, fragment_key
+from core.fragments import FRAGMENT_SECONDS, fragment_key
 from structures.templatetags.peerwork import duration
 
 from .models import RoleSheetVersion

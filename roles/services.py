@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from peerwork.concurrency import update_if_unchanged
+from core.concurrency import update_if_unchanged
 from structures.models import Capacity, Membership
 
 from .history import record

@@ -9,8 +9,8 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django_htmx.http import reswap, retarget
 
+from core.fragments import cached_fragment, fragment_key
 from missions.models import Mission
-from peerwork.fragments import cached_fragment, fragment_key
 from structures.access import get_role_for_user
 
 from .models import Role, RoleAssignment, RoleSheetVersion, Signature

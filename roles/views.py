@@ -7,8 +7,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from peerwork.editing import save_or_render
-from peerwork.fragments import render_page
+from core.editing import save_or_render
+from core.fragments import render_page
 from structures.access import get_role_for_user
 
 from .forms import AssignForm, RoleEditForm

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from peerwork.security_log import security_log
+from core.security_log import security_log
 from roles.models import RoleAssignment
 
 from .models import Membership

@@ -14,8 +14,8 @@ from django.db.models import Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.security_log import security_log
 from facilitation.models import Recommendation, Review
-from peerwork.security_log import security_log
 
 from .models import ERASED_EMAIL_DOMAIN, FacilitatorSupport, Invitation, Membership
 

@@ -9,8 +9,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from peerwork.editing import save_or_render
-from peerwork.fragments import cached_fragment, fragment_key, render_page
+from core.editing import save_or_render
+from core.fragments import cached_fragment, fragment_key, render_page
 from roles.forms import RoleForm
 from roles.models import Role, RoleAssignment
 from roles.services import role_create

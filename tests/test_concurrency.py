@@ -12,8 +12,8 @@ from django.utils.html import escape
 
 import missions.services
 import roles.views
+from core.concurrency import StaleEdit, update_if_unchanged
 from missions.models import DailyTask, Frequency, Latitude, Mission
-from peerwork.concurrency import StaleEdit, update_if_unchanged
 from roles.models import Role
 from structures.models import Capacity
 

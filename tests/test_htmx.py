@@ -15,8 +15,8 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
+from core.concurrency import StaleEdit
 from missions.models import DailyTask, Latitude, Mission
-from peerwork.concurrency import StaleEdit
 
 from .factories import DailyTaskFactory, MissionFactory
 

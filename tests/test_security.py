@@ -26,9 +26,9 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from core.security_log import account_hash, client_address, security_log
 from peerwork import login_throttle
 from peerwork.middleware import SEEN_KEY, STARTED_KEY
-from peerwork.security_log import account_hash, client_address, security_log
 
 from .factories import UserFactory
 from .test_permissions import URLS

@@ -1,0 +1,1 @@
+"""Tools every floor may use: they import no app of the project."""
