@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "roles",
     "missions",
     "facilitation",
+    "www",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -5,16 +5,29 @@ from django.views.generic import TemplateView
 
 from facilitation import portfolio_views
 from peerwork.health import healthz
-from structures import account_views
+from roles import views as role_views
+from structures import urls as structure_urls
 from structures import views as structure_views
 from structures.forms import EmailAuthenticationForm
 from structures.i18n import set_language
-from structures.waiting import waiting
+from www import account_views
+from www import views as www_views
+from www.waiting import waiting
+
+# A structure's pages come from three floors; they share the "structures" namespace.
+structure_pages = (
+    [
+        path("<slug:slug>/", www_views.structure_detail, name="detail"),
+        path("<slug:slug>/roles/new/", role_views.role_new, name="role_new"),
+        *structure_urls.urlpatterns,
+    ],
+    "structures",
+)
 
 admin.site.site_header = "peerwork"
 
 urlpatterns = [
-    path("", structure_views.home, name="home"),
+    path("", www_views.home, name="home"),
     path("waiting/", waiting, name="waiting"),
     path("account/", account_views.account, name="account"),
     path("account/data.json", account_views.account_data_download, name="account_data"),
@@ -56,7 +69,7 @@ urlpatterns = [
         structure_views.invitation_detail,
         name="invitation_accept",
     ),
-    path("structures/", include("structures.urls")),
+    path("structures/", include(structure_pages)),
     path("structures/", include("facilitation.urls")),
     path("roles/", include("roles.urls")),
     path("", include("missions.urls")),

@@ -9,12 +9,12 @@ from django.views.decorators.http import require_POST
 
 from core.editing import save_or_render
 from core.fragments import render_page
-from structures.access import get_role_for_user
+from structures.access import get_role_for_user, get_structure_for_user
 
-from .forms import AssignForm, RoleEditForm
+from .forms import AssignForm, RoleEditForm, RoleForm
 from .models import RoleAssignment
 from .pdf import sheet_pdf
-from .services import role_assign, role_delete, role_unassign, role_update
+from .services import role_assign, role_create, role_delete, role_unassign, role_update
 from .sheet import sheet_body, sheet_page_queryset, sheet_update
 
 
@@ -120,3 +120,17 @@ def role_unassign_view(request, role_id, assignment_id):
         request, _("%(name)s no longer holds this role.") % {"name": assignment.peer_worker}
     )
     return redirect("roles:people", role_id=role.pk)
+
+
+def role_new(request, slug):
+    structure, access = get_structure_for_user(request.user, slug)
+    access.require_edit()
+    return save_or_render(
+        request,
+        form=RoleForm(request.POST or None),
+        save=lambda **fields: role_create(structure=structure, by=request.user, **fields),
+        success_url=lambda role: role.get_absolute_url(),
+        success_message=_("The role was created. Now add its missions."),
+        template="roles/role_form.html",
+        context={"structure": structure, "cancel_url": structure.get_absolute_url()},
+    )

@@ -1,9 +1,6 @@
-from django.contrib import admin, messages
-from django.contrib.admin import helpers
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from .models import FacilitatorSupport, Invitation, Membership, Structure, User
 
@@ -24,38 +21,6 @@ class UserAdmin(BaseUserAdmin):
     ]
     filter_horizontal = []
     list_filter = ["is_staff", "is_active"]
-    actions = ["erase_people"]
-
-    @admin.action(description=_("Erase (anonymise) the selected people"), permissions=["change"])
-    def erase_people(self, request, queryset):
-        """Anonymise people (structures.privacy.person_erase), after a confirmation page."""
-        from .privacy import person_erase
-
-        if queryset.filter(pk=request.user.pk).exists():
-            self.message_user(request, _("You cannot erase your own account."), messages.ERROR)
-            return None
-        people = [person for person in queryset.order_by("email") if not person.is_erased]
-        if not request.POST.get("post"):
-            return TemplateResponse(
-                request,
-                "admin/erase_people_confirmation.html",
-                {
-                    **self.admin_site.each_context(request),
-                    "title": _("Erase (anonymise) the selected people"),
-                    "opts": self.model._meta,
-                    "people": people,
-                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-                },
-            )
-        for person in people:
-            person_erase(user=person, by=request.user)
-        self.message_user(
-            request,
-            ngettext("%(count)d person erased.", "%(count)d people erased.", len(people))
-            % {"count": len(people)},
-            messages.SUCCESS,
-        )
-        return None
 
 
 class MembershipInline(admin.TabularInline):

@@ -80,7 +80,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_erased(self):
-        """Anonymised at the person's request or after a long inactivity (structures.privacy):
+        """Anonymised at the person's request or after a long inactivity (www.privacy):
         what they wrote stays, under a neutral name shown in the reader's language."""
         return self.email.endswith("@" + ERASED_EMAIL_DOMAIN)
 

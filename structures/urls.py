@@ -2,10 +2,9 @@ from django.urls import path
 
 from . import views
 
-app_name = "structures"
+# Included by the project's URLconf in the "structures" namespace, beside the structure page
+# (www) and the new-role form (roles), which belong to the floors above.
 urlpatterns = [
-    path("<slug:slug>/", views.structure_detail, name="detail"),
-    path("<slug:slug>/roles/new/", views.role_new, name="role_new"),
     path("<slug:slug>/members/invite/", views.member_invite, name="member_invite"),
     path(
         "<slug:slug>/members/<int:membership_id>/deactivate/",

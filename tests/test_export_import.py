@@ -16,7 +16,7 @@ from roles.models import Role, RoleSheetVersion
 from roles.snapshots import diff, snapshot
 from roles.versions import version_answer, version_request
 from structures.models import Structure, User
-from structures.privacy import person_erase
+from www.privacy import person_erase
 
 
 def _values(obj):

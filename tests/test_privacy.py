@@ -18,7 +18,7 @@ from roles.models import RoleAssignment, RoleEvent
 from roles.services import role_assign
 from roles.versions import version_answer, version_request
 from structures.models import Membership, User
-from structures.privacy import person_erase
+from www.privacy import person_erase
 
 from .factories import MembershipFactory, ReviewFactory, RoleFactory, UserFactory
 

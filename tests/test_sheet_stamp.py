@@ -14,9 +14,9 @@ from roles.models import Role, RoleSheetVersion, Signature
 from roles.stamps import with_sheet_stamp
 from roles.versions import version_answer, version_request
 from structures.models import Membership, Structure
-from structures.privacy import person_erase
 from structures.services import membership_deactivate
 from structures.stamps import with_sheets_stamp
+from www.privacy import person_erase
 
 from .factories import DailyTaskFactory, MembershipFactory, MissionFactory, RoleFactory
 

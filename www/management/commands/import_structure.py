@@ -11,7 +11,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from structures.transfer import ImportRefused, import_structure
+from www.transfer import ImportRefused, import_structure
 
 
 class Command(BaseCommand):

@@ -17,8 +17,7 @@ from django.utils import timezone
 
 from missions.models import Proposal, ProposalComment
 from roles.models import RoleEvent, RoleSheetVersion, Signature
-
-from .models import Capacity, Membership
+from structures.models import Capacity, Membership
 
 RECENT_DAYS = 30
 
@@ -107,6 +106,6 @@ def waiting(request):
     }
     return render(
         request,
-        "structures/waiting.html",
+        "www/waiting.html",
         {**sections, "nothing": not any(sections.values()), "recent_days": RECENT_DAYS},
     )

@@ -9,7 +9,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from structures.models import Structure
-from structures.transfer import export_structure
+from www.transfer import export_structure
 
 
 def dumps(document):

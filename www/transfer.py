@@ -8,7 +8,7 @@ by e-mail address, roles, missions and tasks by references local to the file ("r
 
 - People are created on import when no account has their address, with an unusable password
   (they choose one with "Forgotten password?"). An existing account is used as it is.
-- Erased people (structures.privacy) have no address: the file numbers them ("erased-1@…") and
+- Erased people (www.privacy) have no address: the file numbers them ("erased-1@…") and
   the import creates a new anonymous account for each.
 - Versions keep their content; the mission and task ids inside it are rewritten, so that
   comparing versions and the current sheet works after the import. Missions and tasks removed
@@ -23,8 +23,10 @@ from django.db import transaction
 from django.utils.dateparse import parse_date, parse_datetime
 
 from facilitation.models import Recommendation, Review
+from missions.models import DailyTask, Mission, Proposal, ProposalComment
+from roles.models import Role, RoleAssignment, RoleEvent, RoleSheetVersion, Signature
+from structures.models import ERASED_EMAIL_DOMAIN, FacilitatorSupport, Membership, Structure
 
-from .models import ERASED_EMAIL_DOMAIN, FacilitatorSupport, Membership, Structure
 from .privacy import erased_email
 
 FORMAT = "peerwork-structure"
@@ -157,8 +159,6 @@ def _map_snapshot(snapshot, mission_id, task_id):
 
 def export_structure(structure):
     """The structure as a JSON-able document (see the module's docstring)."""
-    from missions.models import DailyTask, Mission, Proposal, ProposalComment
-    from roles.models import Role, RoleAssignment, RoleEvent, RoleSheetVersion, Signature
 
     people = _People()
     role_refs, mission_refs, task_refs = _Refs("r"), _Refs("m"), _Refs("t")
@@ -432,8 +432,6 @@ def _create_person(entry):
 def import_structure(document):
     """Create the structure of `document` (from export_structure) with everything in it.
     Raises ImportRefused when the document is not one, or the structure exists already."""
-    from missions.models import DailyTask, Mission, Proposal, ProposalComment
-    from roles.models import Role, RoleAssignment, RoleEvent, RoleSheetVersion, Signature
 
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ImportRefused(f"Not a {FORMAT} document.")

@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from core.security_log import security_log
 from facilitation.models import Recommendation, Review
-
-from .models import ERASED_EMAIL_DOMAIN, FacilitatorSupport, Invitation, Membership
+from missions.models import Proposal, ProposalComment
+from roles.models import RoleAssignment, RoleEvent, Signature
+from structures.models import ERASED_EMAIL_DOMAIN, FacilitatorSupport, Invitation, Membership
 
 
 def erased_email(user_id):
@@ -36,7 +37,6 @@ def person_erase(*, user, by):
     """Anonymise `user`: no name, no address, no password, no access, no role; what they wrote
     stays on the sheets under a neutral name. `by` is the admin who asked (None for the
     `anonymise_inactive` command). Idempotent."""
-    from roles.models import RoleAssignment, RoleEvent
 
     User = get_user_model()
     user = User.objects.select_for_update().get(pk=user.pk)
@@ -94,8 +94,6 @@ def account_data(user):
 
     Eleven queries whatever the amount of data (one per list; reviews with their
     recommendations are two)."""
-    from missions.models import Proposal, ProposalComment
-    from roles.models import RoleAssignment, RoleEvent, Signature
 
     memberships = Membership.objects.filter(user=user).select_related("structure")
     supports = FacilitatorSupport.objects.filter(facilitator=user).select_related("structure")

@@ -12,8 +12,8 @@ from django.views.decorators.cache import never_cache
 
 from core.security_log import security_log
 from roles.models import RoleAssignment
+from structures.models import Membership
 
-from .models import Membership
 from .privacy import account_data
 
 
@@ -46,7 +46,7 @@ def account(request):
     )
     return render(
         request,
-        "structures/account.html",
+        "www/account.html",
         {
             "memberships": memberships,
             "assignments": assignments,

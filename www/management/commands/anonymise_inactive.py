@@ -5,13 +5,13 @@
 Platform admins are never anonymised; accounts already erased are not listed.
 
     python manage.py anonymise_inactive            # list only
-    python manage.py anonymise_inactive --apply    # anonymise them (structures.privacy)
+    python manage.py anonymise_inactive --apply    # anonymise them (www.privacy)
 """
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from structures.privacy import inactive_accounts, person_erase
+from www.privacy import inactive_accounts, person_erase
 
 
 class Command(BaseCommand):

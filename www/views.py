@@ -1,0 +1,106 @@
+"""The home page and the structure page: they show what every floor holds."""
+
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+
+from core.fragments import cached_fragment, fragment_key, render_page
+from roles.models import Role, RoleAssignment
+from structures.access import get_structure_for_user, visible_structures
+from structures.models import FacilitatorSupport, Invitation, Membership, Structure
+from structures.stamps import with_page_stamp
+
+from .waiting import proposals_to_decide, versions_to_sign
+
+
+def home(request):
+    """What to do next, for each kind of person. A facilitator who belongs to no structure
+    starts from their portfolio."""
+    structures = list(visible_structures(request.user).order_by("name"))
+    if structures and not any(structure.viewer_capacity for structure in structures):
+        return redirect("portfolio")
+    my_roles = list(
+        Role.objects.filter(
+            assignments__peer_worker=request.user,
+            structure__memberships__user=request.user,
+            structure__memberships__is_active=True,
+        )
+        .select_related("structure")
+        .order_by("structure__name", "title")
+    )
+    supports_some = any(structure.viewer_supports for structure in structures)
+    next_steps = {
+        "to_decide": proposals_to_decide(request.user).count(),
+        "to_sign": versions_to_sign(request.user).count(),
+    }
+    return render(
+        request,
+        "home.html",
+        {
+            "structures": structures,
+            "my_roles": my_roles,
+            "supports_some": supports_some,
+            "next_steps": next_steps,
+        },
+    )
+
+
+def structure_detail(request, slug):
+    """The structure's role sheets and people; the content is rendered once per state of what
+    it shows (its page stamp, structures/stamps.py) and of who reads it."""
+    structure, access = get_structure_for_user(
+        request.user, slug, with_page_stamp(Structure.objects.all())
+    )
+
+    def get_context():
+        roles = (
+            structure.roles.with_indicators()
+            .prefetch_related(
+                Prefetch(
+                    "assignments",
+                    queryset=RoleAssignment.objects.select_related("peer_worker").order_by(
+                        "peer_worker__full_name"
+                    ),
+                )
+            )
+            .order_by("title")
+        )
+        members = (
+            Membership.objects.active()
+            .filter(structure=structure)
+            .select_related("user")
+            .order_by("capacity", "user__full_name", "user__email")
+        )
+        facilitators = (
+            FacilitatorSupport.objects.current()
+            .filter(structure=structure)
+            .select_related("facilitator")
+        )
+        invitations = (
+            Invitation.objects.pending().filter(structure=structure) if access.can_edit else []
+        )
+        return {
+            "structure": structure,
+            "access": access,
+            "roles": roles,
+            "members": members,
+            "facilitators": facilitators,
+            "invitations": invitations,
+        }
+
+    key = fragment_key(
+        "structure",
+        structure.pk,
+        [structure.name, structure.slug, structure.kind, structure.city],
+        structure.page_stamp,
+        access.capacity,
+        # Managers see a button to remove each colleague's access, but not their own.
+        request.user.pk if access.can_edit else None,
+    )
+    return render_page(
+        request,
+        "structures/detail.html",
+        {
+            "structure": structure,
+            "content": cached_fragment(request, key, "structures/detail.html#content", get_context),
+        },
+    )
