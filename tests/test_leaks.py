@@ -218,6 +218,7 @@ def test_the_history_shows_a_renamed_peer_worker_by_their_name_today(world):
         role=world.role, peer_worker=world.other_peer_worker, by=world.manager
     )
     old_name = world.other_peer_worker.full_name
+    assert f"Peer worker assigned: “{old_name}”" in _history(world.manager, world.role)
     world.other_peer_worker.full_name = "Nadia Renommée"
     world.other_peer_worker.save()
     page = _history(world.manager, world.role)
