@@ -7,7 +7,9 @@ it (capacity, language, day): a per-process cache is always correct, and a stale
 never served, only forgotten.
 
 Forms in a cached fragment carry a placeholder instead of the reader's CSRF token (tokens differ
-per person); it is replaced by this reader's token on the way out.
+per person); it is replaced by this reader's token on the way out. Only the whole hidden field
+the {% csrf_token %} tag writes is replaced: text typed by someone is escaped ("<" and '"'
+become entities), so it can never spell that markup, even if it spells the placeholder.
 
 Fragments are kept as UTF-8 bytes and spliced into the page's bytes by `render_page`: a large
 sheet is then neither encoded again nor copied at each level of the templates.
@@ -24,7 +26,8 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 CSRF_PLACEHOLDER = "csrfplaceholder0000000000000000000000000000000000000000000000000"
-_CSRF_BYTES = CSRF_PLACEHOLDER.encode()
+_CSRF_FIELD = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+_CSRF_BYTES = _CSRF_FIELD.format(CSRF_PLACEHOLDER).encode()
 FRAGMENT_SECONDS = 60 * 60
 
 
@@ -58,7 +61,7 @@ def cached_fragment(request, key, template_name, get_context):
         data = render_to_string(template_name, context, request=request).encode()
         cache.set(key, data, FRAGMENT_SECONDS)
     if _CSRF_BYTES in data:
-        data = data.replace(_CSRF_BYTES, get_token(request).encode())
+        data = data.replace(_CSRF_BYTES, _CSRF_FIELD.format(get_token(request)).encode())
     return Fragment(data)
 
 

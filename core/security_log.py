@@ -27,10 +27,36 @@ logger = logging.getLogger("peerwork.security")
 _EVENT = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 _FIELD = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 # Tokens kept as they are: ids, slugs, names of views, paths. No spaces, no "@".
-_TOKEN = re.compile(r"^[A-Za-z0-9_.:/+=-]{0,200}$")
+_TOKEN = re.compile(r"^[A-Za-z0-9_.:/+=\[\]-]{0,200}$")
 # Names that would invite a secret or a person's address into the log.
 _FORBIDDEN_FIELDS = {"password", "email", "e_mail", "username", "token", "secret", "name"}
 _RESERVED_FIELDS = {"event", "at", "user", "address"}
+# The secret parts of the paths of e-mailed links: whoever reads a log must not be able to
+# follow them (an invitation still unused, a password reset).
+_SECRET_PATHS = [
+    (re.compile(r"(/invitations/)[^/?#\s]+"), r"\1[token]"),
+    (re.compile(r"(/accounts/reset/[^/?#\s]+/)(?!set-password(?:/|$))[^/?#\s]+"), r"\1[token]"),
+]
+
+
+def mask_tokens(text):
+    """`text` (a path, or a log message naming one) with the tokens of e-mailed links masked."""
+    text = str(text)
+    for pattern, replacement in _SECRET_PATHS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class MaskTokensFilter(logging.Filter):
+    """A logging filter masking link tokens in messages (Django logs the path of refused and
+    failed requests: "Not Found: /invitations/…/")."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        masked = mask_tokens(message)
+        if masked != message:
+            record.msg, record.args = masked, ()
+        return True
 
 
 def keyed_hash(value, purpose="value"):
@@ -66,6 +92,8 @@ def client_address(request):
 
 
 def _clean(value):
+    if isinstance(value, str):
+        value = mask_tokens(value)
     if value is None or isinstance(value, bool | int | float):
         return value
     if isinstance(value, uuid.UUID):

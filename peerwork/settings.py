@@ -264,8 +264,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json_lines": {"format": "%(message)s"}},
+    "filters": {"mask_tokens": {"()": "core.security_log.MaskTokensFilter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_tokens"]},
         "security": _security_handler | {"formatter": "json_lines"},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},

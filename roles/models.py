@@ -353,6 +353,16 @@ class RoleEvent(models.Model):
     )
     at = models.DateTimeField(_("when"), default=timezone.now)
     kind = models.CharField(_("what"), max_length=30, choices=Kind)
+    # The person the event is about (the peer worker (un)assigned), by key: their name is read
+    # when the history is shown, so a rename or an erasure reaches every line about them.
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person concerned"),
+    )
     subject = models.CharField(_("about"), max_length=300, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     # A peer worker changed a task of an autonomous mission directly, without a proposal.
@@ -371,7 +381,14 @@ class RoleEvent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} — {self.subject}"
+        return f"{self.get_kind_display()} — {self.subject_display}"
+
+    @property
+    def subject_display(self):
+        """What the event is about, as shown: the name of the person concerned, today."""
+        if self.person_id is not None:
+            return self.person.get_full_name()
+        return self.subject
 
 
 class RoleSheetVersion(models.Model):

@@ -59,7 +59,7 @@ def role_assign(*, role, peer_worker, by):
         role=role, peer_worker=peer_worker, defaults={"assigned_by": by}
     )
     if created:
-        record(role.pk, by=by, kind=RoleEvent.Kind.ASSIGNED, subject=peer_worker.get_full_name())
+        record(role.pk, by=by, kind=RoleEvent.Kind.ASSIGNED, person=peer_worker)
     return assignment
 
 
@@ -70,5 +70,5 @@ def role_unassign(*, assignment, by):
         assignment.role_id,
         by=by,
         kind=RoleEvent.Kind.UNASSIGNED,
-        subject=assignment.peer_worker.get_full_name(),
+        person=assignment.peer_worker,
     )

@@ -238,7 +238,7 @@ def version_compare(request, role_id):
 
 def history(request, role_id):
     role, access = get_role_for_user(request.user, role_id)
-    events = role.events.select_related("actor").order_by("-at", "-id")
+    events = role.events.select_related("actor", "person").order_by("-at", "-id")
     page = Paginator(events, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(event, event_changes(event)) for event in page]
     return render(

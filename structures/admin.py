@@ -55,5 +55,14 @@ class FacilitatorSupportAdmin(admin.ModelAdmin):
 class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "structure", "capacity", "created_at", "expires_at", "accepted_at"]
     list_select_related = ["structure"]
-    readonly_fields = ["structure", "email", "capacity", "invited_by", "created_at", "accepted_at"]
+    readonly_fields = [
+        "structure",
+        "email",
+        "capacity",
+        "invited_by",
+        "created_at",
+        "accepted_at",
+        "accepted_by",
+        "replaced_at",
+    ]
     exclude = ["token_hash"]

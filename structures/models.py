@@ -232,8 +232,12 @@ def _hash_token(token):
 
 
 class InvitationQuerySet(models.QuerySet):
+    def live(self):
+        """Neither accepted nor replaced: at most one per address and structure."""
+        return self.filter(accepted_at__isnull=True, replaced_at__isnull=True)
+
     def pending(self):
-        return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+        return self.live().filter(expires_at__gt=timezone.now())
 
     def for_token(self, token):
         return self.filter(token_hash=_hash_token(token))
@@ -259,6 +263,17 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(_("sent at"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"))
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    # Who accepted it: erasing them reaches the invitation even after they changed address.
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    # A newer invitation to the same address replaced this one: its link no longer works.
+    replaced_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
 
     objects = InvitationQuerySet.as_manager()
 
@@ -275,6 +290,13 @@ class Invitation(models.Model):
                 condition=Q(expires_at__gt=models.F("created_at")),
                 name="invitation_expires_after_creation",
             ),
+            # Expiry cannot be part of an index condition: replacing is explicit.
+            models.UniqueConstraint(
+                "structure",
+                Lower("email"),
+                condition=Q(accepted_at__isnull=True, replaced_at__isnull=True),
+                name="invitation_one_live_per_address",
+            ),
         ]
 
     def __str__(self):
@@ -287,4 +309,8 @@ class Invitation(models.Model):
 
     @property
     def is_usable(self):
-        return self.accepted_at is None and self.expires_at > timezone.now()
+        return (
+            self.accepted_at is None
+            and self.replaced_at is None
+            and self.expires_at > timezone.now()
+        )

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import Invitation, Membership
+from .models import Invitation, Membership, Structure
 
 
 @transaction.atomic
@@ -21,11 +21,14 @@ def invitation_send(*, structure, email, capacity, full_name="", by, base_url, l
     email = email.strip().lower()
     if Membership.objects.active().filter(structure=structure, user__email__iexact=email).exists():
         raise ValidationError({"email": _("This person is already a member of the structure.")})
-    # A new invitation replaces any pending one for the same address.
-    Invitation.objects.pending().filter(structure=structure, email__iexact=email).update(
-        expires_at=timezone.now()
-    )
+    # Invitations to one structure are sent one at a time (a row lock on the structure), so
+    # that of simultaneous invitations to one address the newest replaces the others rather
+    # than breaking the one-live-invitation constraint.
+    Structure.objects.select_for_update().filter(pk=structure.pk).first()
     now = timezone.now()
+    Invitation.objects.live().filter(structure=structure, email__iexact=email).update(
+        replaced_at=now
+    )
     invitation = Invitation(
         structure=structure,
         email=email,
@@ -79,20 +82,25 @@ def invitation_accept(*, invitation, user=None, full_name="", password=None):
         defaults={"capacity": invitation.capacity, "is_active": True},
         create_defaults={"capacity": invitation.capacity, "joined_at": timezone.now()},
     )
-    invitation.accepted_at = timezone.now()
-    invitation.save(update_fields=["accepted_at"])
+    invitation.accepted_at, invitation.accepted_by = timezone.now(), user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
     return user
 
 
 @transaction.atomic
 def membership_deactivate(*, membership, by):
-    """End a person's access to the structure; their past work stays readable."""
-    from roles.models import RoleAssignment
+    """End a person's access to the structure; their past work stays readable. The roles they
+    held are no longer theirs, and each role's history says so."""
+    from roles.history import record
+    from roles.models import RoleAssignment, RoleEvent
 
     if membership.user_id == by.pk:
         raise ValidationError(_("You cannot remove yourself from the structure."))
     membership.is_active = False
     membership.save(update_fields=["is_active"])
-    RoleAssignment.objects.filter(
+    assignments = RoleAssignment.objects.filter(
         peer_worker_id=membership.user_id, role__structure_id=membership.structure_id
-    ).delete()
+    )
+    for role_id in assignments.values_list("role_id", flat=True).order_by("role_id"):
+        record(role_id, by=by, kind=RoleEvent.Kind.UNASSIGNED, person=membership.user)
+    assignments.delete()

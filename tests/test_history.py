@@ -185,7 +185,8 @@ def test_each_service_writes_its_event(world, service):
     role = result if isinstance(result, Role) else world.role
     event = RoleEvent.objects.filter(role=role, kind=kind).latest("at", "id")
     assert event.actor == getattr(world, actor)
-    assert event.subject == subjects.get(subject, subject)
+    # What the line shows (people are named at read time, from the key in `person`).
+    assert event.subject_display == subjects.get(subject, subject)
     assert event.at >= before
     assert event.within_latitude is False
 

@@ -7,18 +7,30 @@ readable, with the author shown as "Erased person" in the reader's language
 """
 
 import datetime
+import json
+import re
 
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Prefetch, Q
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.security_log import security_log
 from facilitation.models import Recommendation, Review
 from missions.models import Proposal, ProposalComment
+from roles.history import record
 from roles.models import RoleAssignment, RoleEvent, Signature
-from structures.models import ERASED_EMAIL_DOMAIN, FacilitatorSupport, Invitation, Membership
+from structures.models import (
+    ERASED_EMAIL_DOMAIN,
+    Capacity,
+    FacilitatorSupport,
+    Invitation,
+    Membership,
+)
 
 
 def erased_email(user_id):
@@ -36,11 +48,26 @@ def _iso(value):
 def person_erase(*, user, by):
     """Anonymise `user`: no name, no address, no password, no access, no role; what they wrote
     stays on the sheets under a neutral name. `by` is the admin who asked (None for the
-    `anonymise_inactive` command). Idempotent."""
+    `anonymise_inactive` command). Idempotent.
+
+    Every place that names the person is reached, including under names and addresses they had
+    before: the history refers to them by key (their lines read "Erased person"), their
+    invitations are found by who accepted them as well as by address, and the admin log's
+    labels of their rows are rewritten."""
 
     User = get_user_model()
     user = User.objects.select_for_update().get(pk=user.pk)
-    old_email, old_names = user.email, {user.full_name, user.email} - {""}
+    # Invitations hold the address and the name typed by the inviter: those she accepted, and
+    # any sent to an address she has had.
+    emails = {user.email.lower()} | {
+        email.lower()
+        for email in Invitation.objects.filter(accepted_by=user).values_list("email", flat=True)
+    }
+    invitations = Invitation.objects.annotate(email_lower=Lower("email")).filter(
+        Q(accepted_by=user) | Q(email_lower__in=emails)
+    )
+    names = _names_of(user, invitations)
+    labelled = _admin_labelled_rows(user, invitations)
     if not user.is_erased:
         user.email = erased_email(user.pk)
     user.full_name = ""
@@ -55,22 +82,101 @@ def person_erase(*, user, by):
     user.user_permissions.clear()
 
     Membership.objects.filter(user=user).update(is_active=False)
-    RoleAssignment.objects.filter(peer_worker=user).delete()
+    assignments = RoleAssignment.objects.filter(peer_worker=user)
+    for role_id in assignments.values_list("role_id", flat=True).order_by("role_id"):
+        record(role_id, by=by, kind=RoleEvent.Kind.UNASSIGNED, person=user)
+    assignments.delete()
     today = timezone.localdate()
     supports = FacilitatorSupport.objects.filter(facilitator=user)
     supports.filter(start_date__gt=today).delete()
     supports.filter(Q(end_date__isnull=True) | Q(end_date__gt=today)).update(end_date=today)
-    # Invitations hold the address and the name typed by the inviter.
-    invitations = Invitation.objects.filter(email__iexact=old_email)
-    invitations.filter(accepted_at__isnull=True).delete()
-    invitations.update(email=user.email, full_name="")
-    # The history names the peer worker in the subject of (un)assignment events.
+    Invitation.objects.filter(pk__in=invitations, accepted_at__isnull=True).delete()
+    Invitation.objects.filter(pk__in=invitations).update(email=user.email, full_name="")
+    # Lines written before the history referred to people by key, in the structures the
+    # person belonged to (a namesake elsewhere keeps their lines).
     RoleEvent.objects.filter(
-        kind__in=[RoleEvent.Kind.ASSIGNED, RoleEvent.Kind.UNASSIGNED], subject__in=old_names
-    ).update(subject="")
+        kind__in=[RoleEvent.Kind.ASSIGNED, RoleEvent.Kind.UNASSIGNED],
+        person__isnull=True,
+        subject__in=names,
+        role__structure__memberships__user=user,
+    ).update(person=user, subject="")
+    _rewrite_admin_log(labelled, names)
 
     security_log("erasure", user=by, target_user_id=user.pk)
     return user
+
+
+def _names_of(user, invitations):
+    """The names and addresses `user` has had, as far as the database remembers them: today's,
+    those typed in their invitations, and the labels the admin log gave their account."""
+
+    names = {user.full_name, user.email}
+    for email, full_name in invitations.values_list("email", "full_name"):
+        names |= {email, full_name}
+    names |= set(
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(user), object_id=str(user.pk)
+        ).values_list("object_repr", flat=True)
+    )
+    return {name for name in names if name} - {erased_email(user.pk)}
+
+
+def _admin_labelled_rows(user, invitations):
+    """The rows about `user` that the admin log may label with their name: (model, ids)."""
+
+    return [
+        (type(user), [user.pk]),
+        (Membership, list(Membership.objects.filter(user=user).values_list("pk", flat=True))),
+        (
+            FacilitatorSupport,
+            list(FacilitatorSupport.objects.filter(facilitator=user).values_list("pk", flat=True)),
+        ),
+        (Invitation, list(invitations.values_list("pk", flat=True))),
+        (
+            RoleAssignment,
+            list(RoleAssignment.objects.filter(peer_worker=user).values_list("pk", flat=True)),
+        ),
+        (Signature, list(Signature.objects.filter(signer=user).values_list("pk", flat=True))),
+    ]
+
+
+# Shorter names are not looked for inside other labels (they would match parts of words).
+_SHORTEST_NAME_SEARCHED = 4
+
+
+def _rewrite_admin_log(labelled, names):
+    """The admin log's labels of the person's rows become the rows' labels today (with
+    "Erased person" in them), or nothing for rows gone; their names anywhere else in the log
+    (the label of a deleted row, an inline's label in a change message) become "Erased
+    person" too. A namesake's label may lose their name the same way: the admin log is a
+    trace for platform admins, the roles' history is not touched that way."""
+
+    for model, ids in labelled:
+        if not ids:
+            continue
+        content_type = ContentType.objects.get_for_model(model)
+        current = {str(row.pk): str(row)[:200] for row in model.objects.filter(pk__in=ids)}
+        for entry in LogEntry.objects.filter(
+            content_type=content_type, object_id__in=[str(pk) for pk in ids]
+        ):
+            entry.object_repr = current.get(entry.object_id, "")
+            entry.save(update_fields=["object_repr"])
+    # Change messages are JSON: "é" is written "\\u00e9" there.
+    names = names | {json.dumps(name)[1:-1] for name in names}
+    searched = sorted((n for n in names if len(n) >= _SHORTEST_NAME_SEARCHED), key=len)[::-1]
+    if not searched:
+        return
+    mention = Q()
+    for name in searched:
+        mention |= Q(object_repr__icontains=name) | Q(change_message__icontains=name)
+    erased = str(_("Erased person"))
+    for entry in LogEntry.objects.filter(mention):
+        for field in ("object_repr", "change_message"):
+            text = getattr(entry, field)
+            for name in searched:
+                text = re.sub(re.escape(name), lambda _match: erased, text, flags=re.IGNORECASE)
+            setattr(entry, field, text[:200] if field == "object_repr" else text)
+        entry.save(update_fields=["object_repr", "change_message"])
 
 
 def inactive_accounts(days):
@@ -87,6 +193,26 @@ def inactive_accounts(days):
 
 
 # --- the person's own data -------------------------------------------------------------------
+
+_EVENTS_ABOUT_PEOPLE = {"assigned", "unassigned"}
+
+
+def _capacity_in_structure_of_role(field):
+    """The capacity of the event's `field` (a user) in the structure of the event's role."""
+    return Subquery(
+        Membership.objects.filter(
+            user=OuterRef(field), structure=OuterRef("role__structure")
+        ).values("capacity")[:1]
+    )
+
+
+def _who(user_id, capacity, user):
+    """A person of an event as the export shows them: "you", or someone else's capacity."""
+    if user_id is None:
+        return None
+    if user_id == user.pk:
+        return "you"
+    return capacity or "other"
 
 
 def account_data(user):
@@ -112,7 +238,15 @@ def account_data(user):
     followed_up = Recommendation.objects.filter(followed_up_by=user).select_related(
         "review__structure"
     )
-    events = RoleEvent.objects.filter(actor=user).select_related("role")
+    # Other people appear as their capacity in the role's structure, never by name.
+    events = (
+        RoleEvent.objects.filter(Q(actor=user) | Q(person=user))
+        .select_related("role")
+        .annotate(
+            actor_capacity=_capacity_in_structure_of_role("actor"),
+            person_capacity=_capacity_in_structure_of_role("person"),
+        )
+    )
 
     return {
         "exported_at": _iso(timezone.now()),
@@ -208,8 +342,14 @@ def account_data(user):
                 "reviewed_on": _iso(r.reviewed_on),
                 "notes": r.notes,
                 "created_at": _iso(r.created_at),
+                # The answers are the managers' words: only whether there is one.
                 "recommendations": [
-                    {"text": rec.text, "status": rec.status, "answer": rec.answer}
+                    {
+                        "text": rec.text,
+                        "status": rec.status,
+                        "answered": bool(rec.answer),
+                        "followed_up_by": Capacity.MANAGER.value if rec.followed_up_by_id else None,
+                    }
                     for rec in r.recommendations.all()
                 ],
             }
@@ -232,7 +372,10 @@ def account_data(user):
                 "role": e.role.title,
                 "at": _iso(e.at),
                 "kind": e.kind,
-                "subject": e.subject,
+                "by": _who(e.actor_id, e.actor_capacity, user),
+                "about": _who(e.person_id, e.person_capacity, user),
+                # Older (un)assignment lines held a name there.
+                "subject": "" if e.kind in _EVENTS_ABOUT_PEOPLE else e.subject,
                 "changes": e.changes,
                 "within_latitude": e.within_latitude,
             }

@@ -278,6 +278,7 @@ def export_structure(structure):
                     "actor": people.add(e.actor_id),
                     "at": _dt(e.at),
                     "kind": e.kind,
+                    "person": people.add(e.person_id),
                     "subject": e.subject,
                     "changes": e.changes,
                     "within_latitude": e.within_latitude,
@@ -377,6 +378,7 @@ _PERSON_FIELDS = {
     "requested_by",
     "signer",
     "actor",
+    "person",
 }
 _NESTED_LISTS = {
     "assignments",
@@ -564,6 +566,7 @@ def import_structure(document):
                 actor=person(e["actor"]),
                 at=_parse_dt(e["at"]),
                 kind=e["kind"],
+                person=person(e.get("person")),
                 subject=e["subject"],
                 changes=e["changes"],
                 within_latitude=e["within_latitude"],
