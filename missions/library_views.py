@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from structures.access import get_role_for_user
+from roles.access import get_role_for_user
 from structures.models import StructureKind
 
 from .models import DailyTask, ReferenceMission

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
@@ -7,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from roles.models import Role
+from structures.models import StructureKind
 
 # 48 hours a week is the legal maximum in France; a task estimate above it is a typo.
 MAX_MINUTES_PER_WEEK = 48 * 60
@@ -362,10 +364,6 @@ class ReferenceMission(models.Model):
     def clean(self):
         """The library is curated in the admin site: check the shape of the JSON fields there,
         so that copying a reference never fails later."""
-        from django.core.exceptions import ValidationError
-
-        from structures.models import StructureKind
-
         errors = {}
         tasks = self.typical_tasks
         if not isinstance(tasks, list) or not all(isinstance(item, dict) for item in tasks):

@@ -12,14 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.fragments import cached_fragment, fragment_key, render_page
-from structures.access import (
-    get_mission_for_user,
-    get_proposal_for_user,
-    get_role_for_user,
-    get_task_for_user,
-)
+from roles.access import get_role_for_user
 
 from . import proposals
+from .access import get_mission_for_user, get_proposal_for_user, get_task_for_user
 from .forms import MissionEditForm, MissionForm, TaskEditForm, TaskForm
 from .models import Proposal, ProposalComment
 from .proposal_forms import AcceptForm, CommentForm, DeclineForm, RationaleForm

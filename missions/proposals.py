@@ -14,7 +14,7 @@ from core.notify import absolute, notify
 from roles.history import record
 from roles.models import RoleEvent
 from roles.snapshots import field_changes
-from structures.models import Capacity
+from structures.models import Capacity, User
 
 from . import services
 from .models import DailyTask, Mission, Proposal, ProposalComment
@@ -141,7 +141,6 @@ def proposed_tasks(proposal):
 
 
 def _managers(role):
-    from structures.models import User
 
     return User.objects.filter(
         memberships__structure_id=role.structure_id,
@@ -319,7 +318,6 @@ def comment_add(*, proposal, by, body):
     if not body:
         raise ValidationError({"body": _("Write a message.")})
     comment = ProposalComment.objects.create(proposal=proposal, author=by, body=body)
-    from structures.models import User
 
     participants = User.objects.filter(
         pk__in=[

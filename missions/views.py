@@ -5,10 +5,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.editing import InPlace, save_or_render
+from roles.access import get_role_for_user
 from roles.sheet import sheet_update
-from structures.access import get_mission_for_user, get_role_for_user, get_task_for_user
 
 from . import services
+from .access import can_edit_tasks, get_mission_for_user, get_task_for_user, within_latitude
 from .forms import MissionEditForm, MissionForm, TaskEditForm, TaskForm
 
 _OFFSETS = {"up": -1, "down": 1}
@@ -127,14 +128,14 @@ def mission_move(request, mission_id):
 
 def task_new(request, mission_id):
     mission, access = get_mission_for_user(request.user, mission_id)
-    access.require(access.can_edit_tasks(mission))
+    access.require(can_edit_tasks(access, mission))
     return save_or_render(
         request,
         form=TaskForm(request.POST or None),
         save=lambda **fields: services.task_create(
             mission=mission,
             by=request.user,
-            within_latitude=access.within_latitude(mission),
+            within_latitude=within_latitude(access, mission),
             **fields,
         ),
         success_url=mission.get_absolute_url(),
@@ -157,7 +158,7 @@ def task_new(request, mission_id):
 
 def task_edit(request, task_id):
     task, access = get_task_for_user(request.user, task_id)
-    access.require(access.can_edit_tasks(task.mission))
+    access.require(can_edit_tasks(access, task.mission))
     form = TaskEditForm(request.POST or None, instance=task)
     return save_or_render(
         request,
@@ -166,7 +167,7 @@ def task_edit(request, task_id):
             task=task,
             by=request.user,
             revision=form.cleaned_data["revision"],
-            within_latitude=access.within_latitude(task.mission),
+            within_latitude=within_latitude(access, task.mission),
             **fields,
         ),
         success_url=task.mission.get_absolute_url(),
@@ -194,10 +195,10 @@ def task_edit(request, task_id):
 
 def task_delete(request, task_id):
     task, access = get_task_for_user(request.user, task_id)
-    access.require(access.can_edit_tasks(task.mission))
+    access.require(can_edit_tasks(access, task.mission))
     if request.method == "POST":
         services.task_delete(
-            task=task, by=request.user, within_latitude=access.within_latitude(task.mission)
+            task=task, by=request.user, within_latitude=within_latitude(access, task.mission)
         )
         messages.success(request, _("The task was removed."))
         if request.htmx:
@@ -216,12 +217,12 @@ def task_delete(request, task_id):
 @require_POST
 def task_move(request, task_id):
     task, access = get_task_for_user(request.user, task_id)
-    access.require(access.can_edit_tasks(task.mission))
+    access.require(can_edit_tasks(access, task.mission))
     services.task_move(
         task=task,
         by=request.user,
         offset=_offset(request),
-        within_latitude=access.within_latitude(task.mission),
+        within_latitude=within_latitude(access, task.mission),
     )
     if request.htmx:
         messages.success(request, _("The task was moved."))

@@ -10,9 +10,10 @@ from django.utils.cache import patch_vary_headers
 from django_htmx.http import reswap, retarget
 
 from core.fragments import cached_fragment, fragment_key
+from missions.access import can_edit_tasks
 from missions.models import Mission
-from structures.access import get_role_for_user
 
+from .access import get_role_for_user
 from .models import Role, RoleAssignment, RoleSheetVersion, Signature
 from .snapshots import diff, snapshot
 from .stamps import with_sheet_stamp
@@ -57,7 +58,7 @@ def sheet_context(request, role, access):
         "role": role,
         "access": access,
         # Latitude: which missions' tasks this person may change directly.
-        "editable_task_missions": {m.pk for m in role.missions.all() if access.can_edit_tasks(m)},
+        "editable_task_missions": {m.pk for m in role.missions.all() if can_edit_tasks(access, m)},
         "adopted": adopted,
         "draft_differs": adopted is not None and bool(diff(adopted.snapshot, snapshot(role))),
         "awaiting": awaiting,

@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from missions.models import Mission
-from structures.access import get_role_for_user
 
 from . import versions as services
+from .access import get_role_for_user
 from .history import event_changes
 from .models import Role, RoleSheetVersion, Signature
 from .snapshots import diff, for_display, snapshot

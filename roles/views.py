@@ -9,8 +9,9 @@ from django.views.decorators.http import require_POST
 
 from core.editing import save_or_render
 from core.fragments import render_page
-from structures.access import get_role_for_user, get_structure_for_user
+from structures.access import get_structure_for_user
 
+from .access import get_role_for_user
 from .forms import AssignForm, RoleEditForm, RoleForm
 from .models import RoleAssignment
 from .pdf import sheet_pdf

@@ -1,4 +1,6 @@
-"""Who may see and change what. Every view fetches its object through one of these helpers.
+"""Who may see and change what. Every view fetches its object through one of these helpers:
+`get_structure_for_user` here, and beside each entity of the floors above, built on
+`fetch_for_user` (`roles/access.py`, `missions/access.py`).
 
 An object is found *through* the user's active memberships and current facilitator supports:
 outsiders get 404 (the object's existence is not revealed); people who may read but not write
@@ -66,17 +68,6 @@ class Access:
     def can_decide(self):
         return self.is_manager
 
-    def can_edit_tasks(self, mission):
-        """Latitude in practice: on an autonomous mission, the role's peer workers change the
-        daily tasks themselves, without asking."""
-        from missions.models import Latitude
-
-        return self.is_manager or (self.holds_role and mission.latitude == Latitude.AUTONOMOUS)
-
-    def within_latitude(self, mission):
-        """True when a task change is the peer worker's own, made within their latitude."""
-        return not self.is_manager and self.can_edit_tasks(mission)
-
 
 def _access_annotations(user, structure_path):
     """Annotations telling, per row, the user's capacity in the row's structure."""
@@ -92,13 +83,13 @@ def _access_annotations(user, structure_path):
 _VISIBLE = Q(viewer_capacity__isnull=False) | Q(viewer_supports=True)
 
 
-def _access_from(obj, is_assigned=False):
+def access_from(obj, is_assigned=False):
     if obj.viewer_capacity:
         return Access(obj.viewer_capacity, is_assigned=is_assigned)
     return Access(FACILITATOR)
 
 
-def _fetch(user, queryset, structure_path, **lookup):
+def fetch_for_user(user, queryset, structure_path, **lookup):
     if not user.is_authenticated:
         raise Http404
     obj = (
@@ -120,64 +111,10 @@ def visible_structures(user):
 
 def access_for(structure_or_row):
     """The Access of a row annotated by `visible_structures`."""
-    return _access_from(structure_or_row)
+    return access_from(structure_or_row)
 
 
 def get_structure_for_user(user, slug, queryset=None):
     queryset = queryset if queryset is not None else Structure.objects.all()
-    structure = _fetch(user, queryset, "", slug=slug)
-    return structure, _access_from(structure)
-
-
-def _assigned_annotation(user, role_path):
-    from roles.models import RoleAssignment
-
-    return Exists(RoleAssignment.objects.filter(role=OuterRef(role_path), peer_worker=user))
-
-
-def get_role_for_user(user, role_id, queryset=None):
-    from roles.models import Role
-
-    queryset = (queryset if queryset is not None else Role.objects.all()).select_related(
-        "structure"
-    )
-    if user.is_authenticated:
-        queryset = queryset.annotate(viewer_assigned=_assigned_annotation(user, "pk"))
-    role = _fetch(user, queryset, "structure", pk=role_id)
-    return role, _access_from(role, role.viewer_assigned)
-
-
-def get_mission_for_user(user, mission_id, queryset=None):
-    from missions.models import Mission
-
-    queryset = (queryset if queryset is not None else Mission.objects.all()).select_related(
-        "role__structure"
-    )
-    if user.is_authenticated:
-        queryset = queryset.annotate(viewer_assigned=_assigned_annotation(user, "role"))
-    mission = _fetch(user, queryset, "role__structure", pk=mission_id)
-    return mission, _access_from(mission, mission.viewer_assigned)
-
-
-def get_task_for_user(user, task_id, queryset=None):
-    from missions.models import DailyTask
-
-    queryset = (queryset if queryset is not None else DailyTask.objects.all()).select_related(
-        "mission__role__structure"
-    )
-    if user.is_authenticated:
-        queryset = queryset.annotate(viewer_assigned=_assigned_annotation(user, "mission__role"))
-    task = _fetch(user, queryset, "mission__role__structure", pk=task_id)
-    return task, _access_from(task, task.viewer_assigned)
-
-
-def get_proposal_for_user(user, proposal_id, queryset=None):
-    from missions.models import Proposal
-
-    queryset = (queryset if queryset is not None else Proposal.objects.all()).select_related(
-        "role__structure"
-    )
-    if user.is_authenticated:
-        queryset = queryset.annotate(viewer_assigned=_assigned_annotation(user, "role"))
-    proposal = _fetch(user, queryset, "role__structure", pk=proposal_id)
-    return proposal, _access_from(proposal, proposal.viewer_assigned)
+    structure = fetch_for_user(user, queryset, "", slug=slug)
+    return structure, access_from(structure)
