@@ -19,6 +19,11 @@ structure_pages = (
     [
         path("<slug:slug>/", www_views.structure_detail, name="detail"),
         path("<slug:slug>/roles/new/", role_views.role_new, name="role_new"),
+        path(
+            "<slug:slug>/members/<int:membership_id>/deactivate/",
+            role_views.member_deactivate,
+            name="member_deactivate",
+        ),
         *structure_urls.urlpatterns,
     ],
     "structures",

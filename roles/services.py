@@ -72,3 +72,20 @@ def role_unassign(*, assignment, by):
         kind=RoleEvent.Kind.UNASSIGNED,
         person=assignment.peer_worker,
     )
+
+
+@transaction.atomic
+def membership_deactivate(*, membership, by):
+    """End a person's access to the structure; their past work stays readable. The roles they
+    held are no longer theirs, and each role's history says so (hence here, not in
+    structures: ending a membership ends roles)."""
+    if membership.user_id == by.pk:
+        raise ValidationError(_("You cannot remove yourself from the structure."))
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    assignments = RoleAssignment.objects.filter(
+        peer_worker_id=membership.user_id, role__structure_id=membership.structure_id
+    )
+    for role_id in assignments.values_list("role_id", flat=True).order_by("role_id"):
+        record(role_id, by=by, kind=RoleEvent.Kind.UNASSIGNED, person=membership.user)
+    assignments.delete()

@@ -10,12 +10,20 @@ from django.views.decorators.http import require_POST
 from core.editing import save_or_render
 from core.fragments import render_page
 from structures.access import get_structure_for_user
+from structures.models import Membership
 
 from .access import get_role_for_user
 from .forms import AssignForm, RoleEditForm, RoleForm
 from .models import RoleAssignment
 from .pdf import sheet_pdf
-from .services import role_assign, role_create, role_delete, role_unassign, role_update
+from .services import (
+    membership_deactivate,
+    role_assign,
+    role_create,
+    role_delete,
+    role_unassign,
+    role_update,
+)
 from .sheet import sheet_body, sheet_page_queryset, sheet_update
 
 
@@ -135,3 +143,22 @@ def role_new(request, slug):
         template="roles/role_form.html",
         context={"structure": structure, "cancel_url": structure.get_absolute_url()},
     )
+
+
+@require_POST
+def member_deactivate(request, slug, membership_id):
+    structure, access = get_structure_for_user(request.user, slug)
+    access.require_edit()
+    membership = get_object_or_404(
+        Membership.objects.active().select_related("user"), pk=membership_id, structure=structure
+    )
+    try:
+        membership_deactivate(membership=membership, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s no longer has access to the structure.") % {"name": membership.user},
+        )
+    return redirect(structure)

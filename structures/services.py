@@ -85,22 +85,3 @@ def invitation_accept(*, invitation, user=None, full_name="", password=None):
     invitation.accepted_at, invitation.accepted_by = timezone.now(), user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     return user
-
-
-@transaction.atomic
-def membership_deactivate(*, membership, by):
-    """End a person's access to the structure; their past work stays readable. The roles they
-    held are no longer theirs, and each role's history says so."""
-    from roles.history import record
-    from roles.models import RoleAssignment, RoleEvent
-
-    if membership.user_id == by.pk:
-        raise ValidationError(_("You cannot remove yourself from the structure."))
-    membership.is_active = False
-    membership.save(update_fields=["is_active"])
-    assignments = RoleAssignment.objects.filter(
-        peer_worker_id=membership.user_id, role__structure_id=membership.structure_id
-    )
-    for role_id in assignments.values_list("role_id", flat=True).order_by("role_id"):
-        record(role_id, by=by, kind=RoleEvent.Kind.UNASSIGNED, person=membership.user)
-    assignments.delete()

@@ -2,13 +2,8 @@ from django.urls import path
 
 from . import views
 
-# Included by the project's URLconf in the "structures" namespace, beside the structure page
-# (www) and the new-role form (roles), which belong to the floors above.
+# Included by the project's URLconf in the "structures" namespace, beside pages of the floors
+# above: the structure page (www), the new-role form and the removal of a member (roles).
 urlpatterns = [
     path("<slug:slug>/members/invite/", views.member_invite, name="member_invite"),
-    path(
-        "<slug:slug>/members/<int:membership_id>/deactivate/",
-        views.member_deactivate,
-        name="member_deactivate",
-    ),
 ]

@@ -3,15 +3,14 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from .access import get_structure_for_user
 from .forms import AcceptInvitationForm, InviteForm
-from .models import Capacity, Invitation, Membership
-from .services import invitation_accept, invitation_send, membership_deactivate
+from .models import Capacity, Invitation
+from .services import invitation_accept, invitation_send
 
 
 def member_invite(request, slug):
@@ -40,25 +39,6 @@ def member_invite(request, slug):
         "structures/invite.html",
         {"structure": structure, "form": form, "valid_days": settings.INVITATION_VALID_DAYS},
     )
-
-
-@require_POST
-def member_deactivate(request, slug, membership_id):
-    structure, access = get_structure_for_user(request.user, slug)
-    access.require_edit()
-    membership = get_object_or_404(
-        Membership.objects.active().select_related("user"), pk=membership_id, structure=structure
-    )
-    try:
-        membership_deactivate(membership=membership, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("%(name)s no longer has access to the structure.") % {"name": membership.user},
-        )
-    return redirect(structure)
 
 
 @login_not_required

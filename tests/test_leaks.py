@@ -24,8 +24,9 @@ from core.fragments import CSRF_PLACEHOLDER
 from core.security_log import MaskTokensFilter, mask_tokens
 from roles import services as role_services
 from roles.models import RoleAssignment, RoleEvent
+from roles.services import membership_deactivate
 from structures.models import Capacity, Invitation, Membership, User
-from structures.services import invitation_send, membership_deactivate
+from structures.services import invitation_send
 from www.privacy import account_data, person_erase
 
 from .factories import MembershipFactory, RecommendationFactory, ReviewFactory, RoleFactory

@@ -14,8 +14,9 @@ from facilitation.models import Review
 from missions import proposals, services
 from missions.models import Proposal
 from roles import services as role_services
+from roles.services import membership_deactivate
 from structures.models import Capacity, Membership
-from structures.services import invitation_send, membership_deactivate
+from structures.services import invitation_send
 
 from .factories import ProposalCommentFactory, ProposalFactory, RoleFactory
 

@@ -11,10 +11,10 @@ from missions import proposals, services
 from missions.models import DailyTask, Latitude, Proposal
 from roles import services as role_services
 from roles.models import Role, RoleSheetVersion, Signature
+from roles.services import membership_deactivate
 from roles.stamps import with_sheet_stamp
 from roles.versions import version_answer, version_request
 from structures.models import Membership, Structure
-from structures.services import membership_deactivate
 from structures.stamps import with_sheets_stamp
 from www.privacy import person_erase
 
