@@ -211,47 +211,42 @@ def test_two_pdfs_made_at_once_each_hold_their_own_sheet(world):
         assert stranger.title not in text, text[:300]
 
 
-def _typesetter():
-    from roles.pdf import _font_family
-    from roles.typeset import Typesetter
-
-    font = _font_family()
-    return font, Typesetter(
-        footer_font=font, footer="Structure — Rôle", title="t", author="a", subject="s", lang="fr"
-    )
-
-
 def test_no_line_runs_past_the_right_margin_and_no_letter_is_lost():
-    from reportlab.pdfbase.pdfmetrics import stringWidth
+    """Words longer than a line are cut before Platypus sees them, where the line is full."""
+    from reportlab.platypus import Paragraph
 
-    from roles.typeset import Style
+    from roles.pdf import BODY_WIDTH, _font_family, _styles, markup
 
-    font, sheet = _typesetter()
-    style = Style(font=font, size=10, leading=14, indent=20, hang=10)
+    style = _styles(_font_family())["task"]
     words = "Accompagner une personne à la CPAM pour ouvrir ses droits " * 12
     url = "https://exemple.fr/" + "tres-long-chemin-sans-espace-" * 12
-    lines = sheet.break_lines([(f"{words}\n{url}", font, 10, None)], style)
+    paragraph = Paragraph(markup(f"{words}\n{url}", style), style)
+    paragraph.wrap(BODY_WIDTH, 10_000)
+    lines = paragraph.blPara.lines
     assert len(lines) > 5
-    for number, line in enumerate(lines):
-        room = sheet.width - style.indent + (style.hang if number == 0 else 0)
-        x, _font, _size, _color, text = line[-1]
-        assert x + stringWidth(text.lstrip(" "), font, 10) <= room + 0.01
-    printed = "".join(group[4] for line in lines for group in line)
+    for line in lines:
+        room_left = line[0] if isinstance(line, tuple) else line.extraSpace
+        assert room_left >= -0.01
+    printed = "".join(
+        word
+        for line in lines
+        for word in (line[1] if isinstance(line, tuple) else [w.text for w in line.words])
+    )
     assert "".join(printed.split()) == "".join(f"{words}{url}".split())
 
 
-def test_a_heading_never_ends_a_page():
-    """A heading that would leave no room for the lines after it starts the next page."""
-    from roles.typeset import Style
-
-    font, sheet = _typesetter()
-    body = Style(font=font, size=10, leading=14)
-    heading = Style(font=font, size=11, leading=15, before=10, keep=28)
-    while sheet._room() > 40:
-        sheet.paragraph("Une ligne de texte.", body)
-    assert sheet.number == 1
-    sheet.paragraph("2. Mission suivante", heading)
-    assert sheet.number == 2
-    pdf = sheet.finish()
-    last_page = PdfReader(io.BytesIO(pdf)).pages[1].extract_text()
-    assert "2. Mission suivante" in last_page
+def test_a_mission_title_never_ends_a_page(client, world):
+    """Each mission's title is on the page of its first lines, wherever the page breaks."""
+    for index in range(30):
+        MissionFactory(
+            role=world.role,
+            position=10 + index,
+            title=f"Mission numéro {index}",
+            description=f"Début de la mission {index}. " + "Une phrase de plus. " * (index * 3),
+        )
+    client.force_login(world.manager)
+    reader = PdfReader(io.BytesIO(client.get(reverse("roles:pdf", args=[world.role.pk])).content))
+    pages = [_flat(page.extract_text()) for page in reader.pages]
+    for index in range(30):
+        (title_page,) = (p for p in pages if f"Mission numéro {index} " in f"{p} ")
+        assert f"Début de la mission {index}." in title_page
