@@ -18,7 +18,9 @@ DejaVu Sans lacks (emoji, Chinese) prints as a blank, where the HTML page shows 
 import io
 import re
 import threading
+from bisect import bisect_right
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -156,27 +158,32 @@ def _styles(family):
     }
 
 
+@cache
+def _widths(font, size):
+    """The width of each character met so far in `font` at `size` (filled as text comes)."""
+    return {}
+
+
 def _cut_long_words(text, font, size, room):
     """`text` with every run wider than `room` cut into pieces that fit, joined by spaces
     (where Platypus may break the line). Each piece but the last fills its line, so two never
     share one: the added spaces fall at line ends, where nothing is drawn. Linear in the text:
-    each character's width is looked up once."""
-    widths = {}
+    each character's width is looked up once, the cuts found by bisection on running sums."""
+    widths = _widths(font, size)
 
     def cut(match):
         word = match.group()
-        if stringWidth(word, font, size) <= room:
+        for char in set(word).difference(widths):
+            widths[char] = stringWidth(char, font, size)
+        ends = list(accumulate(map(widths.__getitem__, word)))
+        if ends[-1] <= room:
             return word
-        pieces, start, x = [], 0, 0.0
-        for index, char in enumerate(word):
-            width = widths.get(char)
-            if width is None:
-                width = widths[char] = stringWidth(char, font, size)
-            if x + width > room and index > start:
-                pieces.append(word[start:index])
-                start, x = index, 0.0
-            x += width
-        pieces.append(word[start:])
+        pieces, start, before = [], 0, 0.0
+        while start < len(word):
+            # The piece ends at the last character that still fits (at least one).
+            stop = max(bisect_right(ends, before + room, start), start + 1)
+            pieces.append(word[start:stop])
+            start, before = stop, ends[stop - 1]
         return " ".join(pieces)
 
     return _unbroken(max(1, int(room / (WIDEST_LETTER_EM * size)))).sub(cut, text)
