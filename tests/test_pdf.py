@@ -305,6 +305,24 @@ def test_the_largest_sheet_of_the_longest_words_prints_in_under_two_seconds(clie
     assert "".join(text.split()).count("ą" * 4000) == 20  # cut into lines, no letter lost
 
 
+def test_breaking_lines_is_linear_in_the_text():
+    """Issue 11's case: a pasted megabyte without a space is broken into lines in well under a
+    second of CPU (it took minutes)."""
+    import time
+
+    from reportlab.platypus import Paragraph
+
+    from roles.pdf import BODY_WIDTH, _font_family, _styles, markup
+
+    style = _styles(_font_family())["body"]
+    start = time.process_time()
+    paragraph = Paragraph(markup("W" * 1_000_000, style), style)
+    paragraph.wrap(BODY_WIDTH, 10**9)
+    elapsed = time.process_time() - start
+    assert len(paragraph.blPara.lines) > 15_000
+    assert elapsed < 1, f"{elapsed:.2f} s"
+
+
 def test_one_build_of_a_pdf_at_a_time():
     """Parallel requests for the same PDF wait for the one building it."""
     import threading
