@@ -13,6 +13,9 @@ measures each word again and again, and took minutes on a pasted megabyte). Empt
 are left out. A PDF is made once per state of what it prints and kept in the cache; one build
 per key runs at a time (peerwork/singleflight.py). The font has no fallback: a character
 DejaVu Sans lacks (emoji, Chinese) prints as a blank, where the HTML page shows it.
+
+Somewhat over 400 lines: fonts, text, layout and the two documents are one piece of work, and
+each part is short.
 """
 
 import io
@@ -424,7 +427,7 @@ def render_version_pdf(version, *, structure, signatures, capacities):
     )
 
 
-def _adopted_signatures(version):
+def _signatures_of(version):
     return list(version.signatures.select_related("signer").order_by("decided_at"))
 
 
@@ -436,7 +439,7 @@ def sheet_pdf(role):
     def build():
         full = sheet_queryset().select_related("structure").get(pk=role.pk)
         adopted = full.versions.filter(status=RoleSheetVersion.Status.ADOPTED).first()
-        signatures = _adopted_signatures(adopted) if adopted else []
+        signatures = _signatures_of(adopted) if adopted else []
         capacities = _capacities(full.structure_id, signatures)
         return render_sheet_pdf(full, adopted=adopted, signatures=signatures, capacities=capacities)
 
@@ -447,8 +450,8 @@ def sheet_pdf(role):
 def version_pdf(role, version):
     """The PDF of `version` of `role` (its structure selected). The snapshot never changes:
     the key holds the version's id, and what is printed around it (status, signatures with
-    the signatories' names and capacities, holders, structure)."""
-    signatures = _adopted_signatures(version)
+    the signatories' names and capacities, structure)."""
+    signatures = _signatures_of(version)
     capacities = _capacities(role.structure_id, signatures)
     key = fragment_key(
         "version-pdf",
