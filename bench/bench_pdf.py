@@ -3,8 +3,8 @@
 
 Both are kept per state of the sheet: each is measured made afresh (the sheet saved just
 before) and for an unchanged sheet. Prints the median times and their ratios; the last line is
-one JSON object. Exit status 1 when the large sheet's PDF made afresh exceeds its 300 ms budget
-(issue 6). Run with `make bench`.
+one JSON object. Exit status 1 when the large sheet's PDF made afresh exceeds its 400 ms budget
+(issues 6 and 12: laid out by ReportLab's Platypus). Run with `make bench`.
 """
 
 import json
@@ -30,7 +30,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
-PDF_BUDGET_SECONDS = 0.3
+PDF_BUDGET_SECONDS = 0.4
 RUNS = 7
 
 

@@ -1,4 +1,6 @@
 import datetime
+import hashlib
+import json
 import uuid
 from dataclasses import dataclass
 
@@ -443,6 +445,19 @@ class RoleSheetVersion(models.Model):
 
     def get_absolute_url(self):
         return reverse("roles:version", kwargs={"role_id": self.role_id, "number": self.number})
+
+    def fingerprint(self):
+        """SHA-256 of the snapshot's canonical JSON: the same text always gives the same
+        fingerprint, whatever order the database gives the keys in."""
+        canonical = json.dumps(
+            self.snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        )
+        return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def short_fingerprint(self):
+        """The fingerprint's first 16 hex digits in groups of 4, to compare by eye on paper."""
+        digits = self.fingerprint()[:16]
+        return " ".join(digits[i : i + 4] for i in range(0, 16, 4))
 
 
 class Signature(models.Model):

@@ -28,6 +28,11 @@ urlpatterns = [
     ),
     path("<uuid:role_id>/versions/<int:number>/", version_views.version, name="version"),
     path(
+        "<uuid:role_id>/versions/<int:number>/sheet.pdf",
+        version_views.version_pdf_view,
+        name="version_pdf",
+    ),
+    path(
         "<uuid:role_id>/versions/<int:number>/answer/",
         version_views.version_answer,
         name="version_answer",

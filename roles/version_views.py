@@ -10,7 +10,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -21,6 +23,7 @@ from . import versions as services
 from .access import get_role_for_user
 from .history import event_changes
 from .models import Role, RoleSheetVersion, Signature
+from .pdf import version_pdf
 from .snapshots import diff, for_display, snapshot
 
 Status = RoleSheetVersion.Status
@@ -127,6 +130,16 @@ def _get_version(role, number):
 def version(request, role_id, number):
     role, access = get_role_for_user(request.user, role_id)
     return _version_page(request, role, access, _get_version(role, number))
+
+
+def version_pdf_view(request, role_id, number):
+    """Version `number` as a PDF, exactly as it was frozen, with its signatures."""
+    role, _access = get_role_for_user(request.user, role_id)
+    version = _get_version(role, number)
+    response = HttpResponse(version_pdf(role, version), content_type="application/pdf")
+    filename = slugify(f"{role.structure.name} {version.snapshot['role']['title']}") or "role"
+    response["Content-Disposition"] = f'inline; filename="{filename}-v{version.number}.pdf"'
+    return response
 
 
 @require_POST

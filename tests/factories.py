@@ -94,6 +94,12 @@ class RoleFactory(factory.django.DjangoModelFactory):
     supervision = "Analyse de la pratique une fois par mois"
     lived_experience = "Expérience de la rue"
 
+    class Params:
+        # Nothing written beyond the title: the PDF leaves the empty sections out.
+        blank = factory.Trait(
+            purpose="", people_served="", working_hours="", supervision="", lived_experience=""
+        )
+
     @factory.post_generation
     def with_missions(obj, create, extracted, **kwargs):
         """`with_missions=N`: N missions of 2 tasks each, the first drawing on lived experience."""
@@ -127,6 +133,9 @@ class MissionFactory(factory.django.DjangoModelFactory):
     excludes = "La distribution des repas"
     latitude = Latitude.IN_PAIR
     position = factory.Sequence(lambda n: n)
+
+    class Params:
+        blank = factory.Trait(description="", lived_experience="", includes="", excludes="")
 
 
 class DailyTaskFactory(factory.django.DjangoModelFactory):

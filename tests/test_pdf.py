@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from missions.models import DailyTask
+from roles.models import Role
 from roles.versions import version_answer, version_request
 
 from .factories import DailyTaskFactory, MissionFactory, RoleFactory
@@ -211,47 +212,183 @@ def test_two_pdfs_made_at_once_each_hold_their_own_sheet(world):
         assert stranger.title not in text, text[:300]
 
 
-def _typesetter():
-    from roles.pdf import _font_family
-    from roles.typeset import Typesetter
-
-    font = _font_family()
-    return font, Typesetter(
-        footer_font=font, footer="Structure — Rôle", title="t", author="a", subject="s", lang="fr"
-    )
-
-
 def test_no_line_runs_past_the_right_margin_and_no_letter_is_lost():
-    from reportlab.pdfbase.pdfmetrics import stringWidth
+    """Words longer than a line are cut before Platypus sees them, where the line is full."""
+    from reportlab.platypus import Paragraph
 
-    from roles.typeset import Style
+    from roles.pdf import BODY_WIDTH, _font_family, _styles, markup
 
-    font, sheet = _typesetter()
-    style = Style(font=font, size=10, leading=14, indent=20, hang=10)
+    style = _styles(_font_family())["task"]
     words = "Accompagner une personne à la CPAM pour ouvrir ses droits " * 12
     url = "https://exemple.fr/" + "tres-long-chemin-sans-espace-" * 12
-    lines = sheet.break_lines([(f"{words}\n{url}", font, 10, None)], style)
+    paragraph = Paragraph(markup(f"{words}\n{url}", style), style)
+    paragraph.wrap(BODY_WIDTH, 10_000)
+    lines = paragraph.blPara.lines
     assert len(lines) > 5
-    for number, line in enumerate(lines):
-        room = sheet.width - style.indent + (style.hang if number == 0 else 0)
-        x, _font, _size, _color, text = line[-1]
-        assert x + stringWidth(text.lstrip(" "), font, 10) <= room + 0.01
-    printed = "".join(group[4] for line in lines for group in line)
+    for line in lines:
+        room_left = line[0] if isinstance(line, tuple) else line.extraSpace
+        assert room_left >= -0.01
+    printed = "".join(
+        word
+        for line in lines
+        for word in (line[1] if isinstance(line, tuple) else [w.text for w in line.words])
+    )
     assert "".join(printed.split()) == "".join(f"{words}{url}".split())
 
 
-def test_a_heading_never_ends_a_page():
-    """A heading that would leave no room for the lines after it starts the next page."""
-    from roles.typeset import Style
+def test_a_mission_title_never_ends_a_page(client, world):
+    """Each mission's title is on the page of its first lines, wherever the page breaks."""
+    for index in range(30):
+        MissionFactory(
+            role=world.role,
+            position=10 + index,
+            title=f"Mission numéro {index}",
+            description=f"Début de la mission {index}. " + "Une phrase de plus. " * (index * 3),
+        )
+    client.force_login(world.manager)
+    reader = PdfReader(io.BytesIO(client.get(reverse("roles:pdf", args=[world.role.pk])).content))
+    pages = [_flat(page.extract_text()) for page in reader.pages]
+    for index in range(30):
+        (title_page,) = (p for p in pages if f"Mission numéro {index} " in f"{p} ")
+        assert f"Début de la mission {index}." in title_page
 
-    font, sheet = _typesetter()
-    body = Style(font=font, size=10, leading=14)
-    heading = Style(font=font, size=11, leading=15, before=10, keep=28)
-    while sheet._room() > 40:
-        sheet.paragraph("Une ligne de texte.", body)
-    assert sheet.number == 1
-    sheet.paragraph("2. Mission suivante", heading)
-    assert sheet.number == 2
-    pdf = sheet.finish()
-    last_page = PdfReader(io.BytesIO(pdf)).pages[1].extract_text()
-    assert "2. Mission suivante" in last_page
+
+def _largest_sheet(world):
+    """The largest sheet allowed (20 missions x 10 tasks), every field at its longest, each
+    made of one unbroken word."""
+    from django.conf import settings
+
+    from missions.models import Mission
+
+    longest = getattr(settings, "TEXT_MAX_LENGTH", 4000)
+
+    def word(letters, length):
+        return (letters * length)[:length]
+
+    role = world.role
+    for name in ["title", "working_hours"]:
+        setattr(role, name, word("Ŵ", Role._meta.get_field(name).max_length))
+    for name in ["purpose", "people_served", "supervision", "lived_experience"]:
+        setattr(role, name, word("Ẅ", longest))
+    role.save()
+    role.missions.all().delete()
+    title_length = Mission._meta.get_field("title").max_length
+    action_length = DailyTask._meta.get_field("action").max_length
+    for index in range(20):
+        mission = MissionFactory(
+            role=role,
+            position=index,
+            title=word(f"{index}W", title_length),
+            description=word("W", longest),
+            lived_experience=word("M", longest),
+            includes=word("ш", longest),
+            excludes=word("ą", longest),
+        )
+        DailyTaskFactory.create_batch(10, mission=mission, action=word("Ж", action_length))
+    return role
+
+
+def test_the_largest_sheet_of_the_longest_words_prints_in_under_two_seconds(client, world):
+    """Bounded work (issue 11): measured in CPU time, as the issue was, so that other work on
+    the machine does not count."""
+    import time
+
+    role = _largest_sheet(world)
+    client.force_login(world.manager)
+    start = time.process_time()
+    response = client.get(reverse("roles:pdf", args=[role.pk]))
+    elapsed = time.process_time() - start
+    assert response.status_code == 200
+    assert elapsed < 2, f"{elapsed:.2f} s"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "".join(text.split()).count("ą" * 4000) == 20  # cut into lines, no letter lost
+
+
+def test_breaking_lines_is_linear_in_the_text():
+    """Issue 11's case: a pasted megabyte without a space is broken into lines in well under a
+    second of CPU (it took minutes)."""
+    import time
+
+    from reportlab.platypus import Paragraph
+
+    from roles.pdf import BODY_WIDTH, _font_family, _styles, markup
+
+    style = _styles(_font_family())["body"]
+    start = time.process_time()
+    paragraph = Paragraph(markup("W" * 1_000_000, style), style)
+    paragraph.wrap(BODY_WIDTH, 10**9)
+    elapsed = time.process_time() - start
+    assert len(paragraph.blPara.lines) > 15_000
+    assert elapsed < 1, f"{elapsed:.2f} s"
+
+
+def test_one_build_of_a_pdf_at_a_time():
+    """Parallel requests for the same PDF wait for the one building it."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from core.singleflight import cached_build
+
+    builds, lock = [], threading.Lock()
+
+    def build():
+        with lock:
+            builds.append(threading.get_ident())
+        time.sleep(0.3)
+        return b"%PDF"
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: cached_build("pdf-key", build, seconds=60), range(4)))
+    assert results == [b"%PDF"] * 4
+    assert len(builds) == 1
+
+
+def test_a_lock_left_by_a_dead_build_expires():
+    """A request that died while building does not block the PDF for good."""
+    from django.core.cache import cache
+
+    from core.singleflight import cached_build
+
+    cache.add("pdf-key:building", 1, 1)  # taken by a worker that never finished
+    assert cached_build("pdf-key", lambda: b"%PDF", seconds=60, lock_seconds=5) == b"%PDF"
+    assert cache.get("pdf-key") == b"%PDF"
+    assert cache.get("pdf-key:building") is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_requests_for_a_sheet_s_pdf_build_it_once(world, monkeypatch):
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+    from django.test import Client
+
+    from roles import pdf
+
+    builds, real = [], pdf.render_sheet_pdf
+
+    def slow(*args, **kwargs):
+        builds.append(1)
+        time.sleep(0.3)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "render_sheet_pdf", slow)
+    url = reverse("roles:pdf", args=[world.role.pk])
+    barrier = threading.Barrier(3)
+
+    def download(_):
+        client = Client()
+        client.force_login(world.manager)
+        barrier.wait()
+        try:
+            return client.get(url).content
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        pdfs = list(pool.map(download, range(3)))
+    assert len(builds) == 1
+    assert pdfs[0].startswith(b"%PDF") and pdfs.count(pdfs[0]) == 3

@@ -402,6 +402,7 @@ URLS = [
     Url("roles:versions", "read", kwargs=_role),
     Url("roles:version_request", "write", "post", _role),
     Url("roles:version", "read", kwargs=_version),
+    Url("roles:version_pdf", "read", kwargs=_version),
     Url("roles:version_answer", "signatory", "post", _version, _sign_data),
     Url("roles:version_compare", "read", kwargs=_role),
     Url("roles:history", "read", kwargs=_role),

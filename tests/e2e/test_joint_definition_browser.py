@@ -3,16 +3,22 @@
 A peer worker on a 360x740 phone proposes a change to a mission's delimitation (preview, then
 send); the manager, on a desktop, accepts it from "Waiting for me"; the manager asks for
 signatures and signs version 1; the peer worker signs it too and the sheet says it is adopted.
+The manager then changes the sheet: its PDF says it is a draft on every page, while version 1's
+PDF prints what was signed, with the signatures and the fingerprint of the version's page.
 axe-core finds nothing on the pages visited, and nothing scrolls sideways on the phone.
 
 In French and in English, with JavaScript on and off (tests/e2e/journeys.py).
 """
 
+import io
 import re
+from urllib.parse import urljoin
 
 import pytest
+from django.urls import reverse
 from django.utils.text import capfirst
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from missions.models import Latitude, Mission, Proposal
 from roles.models import RoleSheetVersion, Signature
@@ -33,6 +39,17 @@ NEW_EXCLUDES = (
     "La distribution des repas et les démarches administratives à la place des personnes."
 )
 REASON = "Le matin, on rencontre des personnes qu'on ne voit jamais le soir."
+LATER_PURPOSE = "Un rôle changé après les signatures."
+
+
+def pdf_pages(person, path):
+    """The text of each page of the PDF at `path`, fetched with `person`'s browser session
+    (and language: the page's requests do not send the browser's)."""
+    page = person.page
+    response = page.request.get(urljoin(page.url, path), headers={"Accept-Language": person.lang})
+    assert response.ok, response.status
+    reader = PdfReader(io.BytesIO(response.body()))
+    return [" ".join(p.extract_text().split()) for p in reader.pages]
 
 
 @pytest.fixture
@@ -251,6 +268,40 @@ def test_peer_worker_proposes_manager_accepts_and_both_sign(
                 date=manager.date(version.adopted_at, "SHORT_DATE_FORMAT"),
             )
         )
+
+        # --- 5. The manager changes the sheet after the signatures: its PDF says it is a
+        # draft on every page; version 1's PDF prints what was signed, with the signatures --
+        manager.goto(reverse("roles:edit", args=[role.pk]))
+        m.get_by_label(manager.t("raison d'être")).fill(LATER_PURPOSE)
+        m.get_by_role("main").get_by_role("button", name=manager.t("Save")).click()
+        m.wait_for_url(f"**{sheet_url}")
+        draft = manager.t(
+            "Draft — differs from version %(number)s adopted on %(date)s",
+            number=1,
+            date=manager.date(version.adopted_at),
+        )
+        pages = pdf_pages(manager, f"{sheet_url}sheet.pdf")
+        assert all(draft in page for page in pages), pages
+        assert LATER_PURPOSE in " ".join(pages)
+
+        manager.goto(version.get_absolute_url())
+        fingerprint = m.locator("code.fingerprint").inner_text()
+        link = m.get_by_role("link", name=manager.t("PDF of version %(number)s", number=1))
+        signed = " ".join(pdf_pages(manager, link.get_attribute("href")))
+        assert LATER_PURPOSE not in signed
+        assert NEW_INCLUDES in signed
+        for signature in version.signatures.select_related("signer"):
+            capacity = manager.t(
+                "manager" if signature.signer == team["manager"] else "peer worker"
+            )
+            answer = manager.t("signed on %(date)s", date=manager.date(signature.decided_at))
+            line = manager.t(
+                "%(signatory)s: %(answer)s",
+                signatory=f"{signature.signer.get_full_name()} ({capacity})",
+                answer=answer,
+            )
+            assert " ".join(line.split()) in signed  # the text of the PDF has its spaces joined
+        assert fingerprint in signed
     finally:
         peer.close()
         manager.close()
