@@ -633,7 +633,7 @@ _VIEW_FIELDS = {
     "propose": ["send"],
     "structures:review_new": ["more", "recommendations-0-role", "recommendations-0-mission"],
     "structures:recommendation_follow_up": ["answer"],
-    "missions:proposal_accept": ["reason", "acknowledge_conflict"],
+    "missions:proposal_accept": ["reason", "seen"],
     "roles:version_answer": ["comment"],
 }
 # Forms read from the query string.
