@@ -1,7 +1,8 @@
 """Proposals of adjustment: propose (with a preview), discuss, decide, withdraw.
 
 Every object is fetched through structures.access; the services in missions/proposals.py do
-the writing and check the rules of the proposal itself.
+the writing and check the rules of the proposal itself. Over 400 lines: the whole journey of a
+proposal in one place, its views sharing the page's context and error handling.
 """
 
 from django.contrib import messages
@@ -400,13 +401,12 @@ def proposal_accept(request, proposal_id):
     except proposals.ProposalConflict as conflict:
         return _accept_conflict(request, proposal_id, conflict)
     except ValidationError as error:
-        if not hasattr(error, "error_dict"):
+        names = getattr(error, "error_dict", {})
+        if not names or any(form.result_name(name) not in form.fields for name in names):
             messages.error(request, " ".join(error.messages))
             return redirect(proposal)
-        for name, errors in error.error_dict.items():
-            form.add_error(
-                form.result_name(name) if form.result_name(name) in form.fields else None, errors
-            )
+        for name, errors in error.error_dict.items():  # a result the model refuses
+            form.add_error(form.result_name(name), errors)
         return _render_proposal(request, proposal, access, accept_form=form, conflict=shown)
     messages.success(request, _("The proposal was accepted: the role sheet was changed."))
     return redirect(proposal)

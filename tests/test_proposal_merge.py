@@ -236,6 +236,11 @@ def test_an_invalid_result_is_refused_with_what_was_typed(world):
     assert refused.status_code == 200
     assert refused.context["accept_form"].errors["result_title"]
     assert result(refused, "title") == too_long
+    # A mission needs a title: an empty result is refused by the model's own rule.
+    empty = manager.post(accept_url(proposal), {"seen": seen(page), "result_title": "  "})
+    assert empty.status_code == 200
+    assert empty.context["accept_form"].errors["result_title"]
+    assert 'aria-invalid="true"' in html(empty)
     assert fresh(world.mission).title == "Rencontrer"
     assert fresh(proposal).status == Status.OPEN
 
