@@ -8,6 +8,8 @@ Each form of the proposal page has its own `auto_id`, so that two fields both na
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .proposal_merge import decode
+
 
 class _PageForm(forms.Form):
     id_prefix = "id_%s"
@@ -45,6 +47,9 @@ class CommentForm(_PageForm):
 
 
 class AcceptForm(_PageForm):
+    """Accept, with the manager's result for each field both the proposal and a later edit
+    changed (`merges`, proposal_merge.FieldMerge), and the revisions the page showed (`seen`)."""
+
     id_prefix = "accept-%s"
 
     reason = forms.CharField(
@@ -52,19 +57,42 @@ class AcceptForm(_PageForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    acknowledge_conflict = forms.BooleanField(
-        label=_("I have looked at the changes made since"),
-        help_text=_(
-            "The mission or task was changed after this proposal was written. Accepting applies "
-            "only what the proposal changes, on top of the current version."
-        ),
-        required=False,
-    )
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, with_conflict=False, **kwargs):
+    def __init__(self, *args, model=None, merges=(), seen="", **kwargs):
+        kwargs.setdefault("initial", {})["seen"] = seen
         super().__init__(*args, **kwargs)
-        if not with_conflict:
-            del self.fields["acknowledge_conflict"]
+        self.merges = list(merges)
+        for merge in self.merges:
+            # Not required here: a result missing from the request (the page did not show it)
+            # is a conflict for the service (409); one sent empty is the model's error.
+            field = model._meta.get_field(merge.name).formfield(required=False)
+            field.label = _("Result to keep: %(field)s") % {"field": merge.label}
+            field.initial = merge.initial
+            if merge.multiline:
+                field.widget.attrs["rows"] = 4
+            self.fields[self.result_name(merge.name)] = field
+
+    @staticmethod
+    def result_name(name):
+        return f"result_{name}"
+
+    def results(self):
+        return {
+            merge.name: self.cleaned_data[self.result_name(merge.name)]
+            for merge in self.merges
+            if self.result_name(merge.name) in self.data
+        }
+
+    def merge_rows(self):
+        """(FieldMerge, its result field) pairs, for the page to show the three texts by each."""
+        return [(merge, self[self.result_name(merge.name)]) for merge in self.merges]
+
+    def seen_revisions(self):
+        """None when the form carried none (a request not made from the page)."""
+        if self.data.get("seen") is None:
+            return None
+        return decode(self.cleaned_data["seen"])
 
 
 class DeclineForm(_PageForm):

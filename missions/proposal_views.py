@@ -1,7 +1,8 @@
 """Proposals of adjustment: propose (with a preview), discuss, decide, withdraw.
 
 Every object is fetched through structures.access; the services in missions/proposals.py do
-the writing and check the rules of the proposal itself.
+the writing and check the rules of the proposal itself. Over 400 lines: the whole journey of a
+proposal in one place, its views sharing the page's context and error handling.
 """
 
 from django.contrib import messages
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 from core.fragments import cached_fragment, fragment_key, render_page
 from roles.access import get_role_for_user
 
-from . import proposals
+from . import proposal_merge, proposals
 from .access import get_mission_for_user, get_proposal_for_user, get_task_for_user
 from .forms import MissionEditForm, MissionForm, TaskEditForm, TaskForm
 from .models import Proposal, ProposalComment
@@ -295,12 +296,23 @@ def _proposal_context(
         "comment_form": comment_form or CommentForm(),
         "is_author": proposal.author_id == request.user.pk,
         # What was removed cannot be changed: then the only decision left is to decline.
-        "accept_form": (accept_form or AcceptForm(with_conflict=has_conflict))
+        "accept_form": (accept_form or _accept_form(proposal, conflict))
         if decide and not target_gone
         else None,
         "decline_form": (decline_form or DeclineForm()) if decide else None,
     }
     return context
+
+
+def _accept_form(proposal, conflict, data=None):
+    """The accept form: a result field for each field both sides changed, and the revisions
+    shown on the page."""
+    return AcceptForm(
+        data,
+        model=proposals.model_of(proposal.kind),
+        merges=conflict.to_resolve if conflict else (),
+        seen=proposal_merge.encode(proposals.revisions_shown(proposal)),
+    )
 
 
 def proposal_detail(request, proposal_id):
@@ -368,45 +380,69 @@ def _refused(request, proposal):
 def proposal_accept(request, proposal_id):
     proposal, access = _get(request, proposal_id)
     access.require(access.can_decide)
-    form = AcceptForm(request.POST, with_conflict=True)
+    shown = proposals.conflicts(proposal) if proposal.is_open else None
+    form = _accept_form(proposal, shown, request.POST)
     if not form.is_valid():
-        return _render_proposal(request, proposal, access, accept_form=form)
+        return _render_proposal(request, proposal, access, accept_form=form, conflict=shown)
     try:
         proposals.proposal_accept(
             proposal=proposal,
             by=request.user,
             reason=form.cleaned_data["reason"],
-            acknowledge_conflict=form.cleaned_data["acknowledge_conflict"],
+            resolutions=form.results(),
+            seen_revisions=form.seen_revisions(),
         )
     except proposals.InvalidTransition:
         return _refused(request, proposal)
     except proposals.ProposalConflict as conflict:
-        if conflict.gone:
-            messages.error(
-                request,
-                _("What this proposal is about was removed meanwhile: it can only be declined."),
-            )
-        else:
-            messages.error(
-                request,
-                _(
-                    "The sheet changed since this proposal was written: look at the changes, "
-                    "then confirm. Nothing was changed yet."
-                ),
-            )
-        return _render_proposal(
-            request,
-            proposal,
-            access,
-            accept_form=form,
-            conflict=conflict,
-            status=409,
-        )
+        return _accept_conflict(request, proposal_id, conflict)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(proposal)
+        names = getattr(error, "error_dict", {})
+        if not names or any(form.result_name(name) not in form.fields for name in names):
+            messages.error(request, " ".join(error.messages))
+            return redirect(proposal)
+        for name, errors in error.error_dict.items():  # a result the model refuses
+            form.add_error(form.result_name(name), errors)
+        return _render_proposal(request, proposal, access, accept_form=form, conflict=shown)
     messages.success(request, _("The proposal was accepted: the role sheet was changed."))
     return redirect(proposal)
+
+
+def _accept_conflict(request, proposal_id, conflict):
+    """HTTP 409: the page again, from the current version (the three texts of each field both
+    sides changed), keeping the results the manager typed; nothing was changed."""
+    proposal, access = _get(request, proposal_id)  # read again: the target moved
+    if conflict.gone:
+        messages.error(
+            request,
+            _("What this proposal is about was removed meanwhile: it can only be declined."),
+        )
+        return _render_proposal(request, proposal, access, conflict=conflict, status=409)
+    if conflict.stale:
+        text = _(
+            "The sheet changed while you were deciding: look at the current version below, "
+            "then confirm again. Nothing was changed yet."
+        )
+    elif conflict.to_resolve:
+        text = _(
+            "The proposal and a later edit changed the same text: write the result to keep, "
+            "then confirm. Nothing was changed yet."
+        )
+    else:
+        text = _(
+            "The sheet changed since this proposal was written: look at the changes, "
+            "then confirm. Nothing was changed yet."
+        )
+    messages.error(request, text)
+    current = proposals.conflicts(proposal)
+    data = request.POST.copy()
+    data["seen"] = proposal_merge.encode(proposals.revisions_shown(proposal))
+    for merge in current.to_resolve:
+        data.setdefault(AcceptForm.result_name(merge.name), merge.initial)
+    form = _accept_form(proposal, current, data)
+    return _render_proposal(
+        request, proposal, access, accept_form=form, conflict=current, status=409
+    )
 
 
 @require_POST

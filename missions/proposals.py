@@ -16,7 +16,7 @@ from roles.models import RoleEvent
 from roles.snapshots import field_changes
 from structures.models import Capacity, User
 
-from . import services
+from . import proposal_merge, services
 from .models import DailyTask, Mission, Proposal, ProposalComment
 
 Kind = Proposal.Kind
@@ -41,12 +41,18 @@ class InvalidTransition(Exception):
 
 
 class ProposalConflict(Exception):
-    """The target changed (or disappeared) since the proposal was written."""
+    """The target changed (or disappeared) since the proposal was written.
 
-    def __init__(self, changes, gone=False):
+    `changes`: what changed since (FieldChange list); `to_resolve`: the fields both the proposal
+    and a later edit changed (proposal_merge.FieldMerge list), which need the manager's result;
+    `stale`: the target moved since the page the manager decided on was shown."""
+
+    def __init__(self, changes, gone=False, to_resolve=(), stale=False):
         super().__init__("conflict")
         self.changes = changes
         self.gone = gone
+        self.to_resolve = list(to_resolve)
+        self.stale = stale
 
 
 def model_of(kind):
@@ -105,9 +111,24 @@ def conflicts(proposal):
     if proposal.kind == Kind.ADD_TASK or target.revision == proposal.base_revision:
         return ProposalConflict([])
     model = type(target)
+    current = _values(target)
+    to_resolve = []
+    if proposal.kind in _CHANGES:
+        _apply_fields, to_resolve = proposal_merge.plan(
+            model, proposal.before, proposal.proposed, current
+        )
     return ProposalConflict(
-        field_changes(model, model.EDITABLE_FIELDS, proposal.before, _values(target))
+        field_changes(model, model.EDITABLE_FIELDS, proposal.before, current),
+        to_resolve=to_resolve,
     )
+
+
+def revisions_shown(proposal):
+    """The revisions of what a decision on `proposal` is based on (the accept form carries
+    them, so that accepting from a page that is no longer current is refused)."""
+    if proposal.kind in _ADDS:
+        return {}
+    return proposal_merge.revisions_of(proposal.kind == Kind.REMOVE_MISSION, target_of(proposal))
 
 
 TASK_FIELDS = ("action", "frequency", "minutes_per_week")
@@ -210,12 +231,7 @@ def _close(proposal, status, *, by, reason=""):
     proposal.decision_reason = reason
 
 
-def _apply(proposal, target, *, by):
-    fields = {
-        change: proposal.proposed[change]
-        for change in proposal.proposed
-        if proposal.proposed[change] != proposal.before.get(change)
-    }
+def _apply(proposal, target, *, by, fields):
     match proposal.kind:
         case Kind.ADD_MISSION:
             # An added mission may come with its daily tasks (e.g. from the library).
@@ -224,13 +240,13 @@ def _apply(proposal, target, *, by):
             mission = services.mission_create(role=proposal.role, by=by, **values)
             for task in tasks:
                 services.task_create(mission=mission, by=by, **task)
-        case Kind.CHANGE_MISSION:
+        case Kind.CHANGE_MISSION if fields:
             services.mission_update(mission=target, by=by, revision=target.revision, **fields)
         case Kind.REMOVE_MISSION:
             services.mission_delete(mission=target, by=by)
         case Kind.ADD_TASK:
             services.task_create(mission=target, by=by, **proposal.proposed)
-        case Kind.CHANGE_TASK:
+        case Kind.CHANGE_TASK if fields:
             services.task_update(task=target, by=by, revision=target.revision, **fields)
         case Kind.REMOVE_TASK:
             services.task_delete(task=target, by=by)
@@ -254,11 +270,16 @@ def _notify_author(proposal, by):
 
 
 @transaction.atomic
-def proposal_accept(*, proposal, by, reason="", acknowledge_conflict=False):
+def proposal_accept(*, proposal, by, reason="", resolutions=None, seen_revisions=None):
     """Apply the proposal to the sheet, in this one transaction, and record the decision.
 
-    Raises ProposalConflict when the target changed since the proposal was written (unless the
-    manager has looked at it and acknowledges it), or disappeared (then it cannot be applied).
+    Fields changed since by someone else merge: what only the proposal changes applies, what
+    only the later edit changed stays. A field both changed needs the manager's result in
+    `resolutions` ({field: value}); the history then shows that result, set by `by`.
+    `seen_revisions` (revisions_shown() when the page was shown) ties the decision to what the
+    manager saw. Raises ProposalConflict when a result is missing, when the target moved since
+    `seen_revisions`, when a changed target would be removed without them, or when it
+    disappeared (then it cannot be applied); ValidationError for an invalid result.
     """
     # Lock the proposal: a simultaneous accept waits here, then finds it closed. Only its own
     # row (`of`): PostgreSQL cannot lock the nullable side of the outer join on `author`.
@@ -281,10 +302,23 @@ def proposal_accept(*, proposal, by, reason="", acknowledge_conflict=False):
         else:
             proposal.mission = target
     found = conflicts(proposal)
-    if found.changes and not acknowledge_conflict:
+    if seen_revisions is not None and seen_revisions != revisions_shown(proposal):
+        found.stale = True
         raise found
+    if found.changes and proposal.kind in _REMOVES and seen_revisions is None:
+        raise found  # removing what someone changed since: only from a page showing it
+    resolutions = resolutions or {}
+    if any(merge.name not in resolutions for merge in found.to_resolve):
+        raise found
+    fields = {}
+    if proposal.kind in _CHANGES:
+        fields, _to_resolve = proposal_merge.plan(
+            type(target), proposal.before, proposal.proposed, _values(target)
+        )
+        fields |= proposal_merge.clean_resolutions(target, found.to_resolve, resolutions)
+        fields = {name: value for name, value in fields.items() if value != getattr(target, name)}
     _close(proposal, Status.ACCEPTED, by=by, reason=reason.strip())
-    _apply(proposal, target, by=by)
+    _apply(proposal, target, by=by, fields=fields)
     record(proposal.role_id, by=by, kind=RoleEvent.Kind.PROPOSAL_ACCEPTED, subject=proposal.subject)
     _notify_author(proposal, by)
     return proposal

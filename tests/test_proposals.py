@@ -7,8 +7,10 @@ outsiders. E-mails are sent once the transaction commits, hence
 """
 
 import os
+import re
 import threading
 import time
+from html import unescape
 
 import pytest
 from django.conf import settings
@@ -58,6 +60,13 @@ def task_form_data(task, **changes):
 
 def html(response):
     return response.content.decode()
+
+
+def shown_text(response):
+    """The page's text as a sighted reader reads it: tags and words for screen readers only
+    (the hidden "added:" / "removed:" around changed words) taken out."""
+    page = re.sub(r'<span class="visually-hidden">.*?</span>', "", html(response))
+    return unescape(re.sub(r"<[^>]+>", "", page))
 
 
 def message_levels(response):
@@ -186,10 +195,12 @@ def test_peer_worker_proposes_a_delimitation_preview_send_then_manager_accepts(
     manager = login(english_manager)
     page = manager.get(proposal.get_absolute_url())
     assert page.status_code == 200
-    assert escape(NEW_EXCLUDES) in html(page)
+    # The changed words are marked inside the text (<ins>), which reads as the proposed text.
+    assert NEW_EXCLUDES in shown_text(page)
+    assert "<ins>" in html(page)
     assert escape(WHY) in html(page)
     assert page.context["accept_form"] is not None
-    assert "acknowledge_conflict" not in page.context["accept_form"].fields
+    assert page.context["accept_form"].merges == []
 
     # The manager accepts: the mission has exactly the proposed values, nothing else changed.
     mail.outbox.clear()
@@ -326,9 +337,13 @@ def test_only_the_author_withdraws(world):
 # --- conflicts ------------------------------------------------------------------------------
 
 
-def test_accept_after_the_mission_changed_shows_the_conflict_first(world):
+def test_accept_after_the_mission_changed_merges_what_only_one_side_changed(world):
+    """Since issue #13, fields changed on one side only merge without asking (no more "I saw
+    the conflict" box); the page still says what changed, and a decision taken on a page shown
+    before the edit is refused. Fields changed on both sides: tests/test_proposal_merge.py."""
     proposal = propose_delimitation(world)
     manager = login(world.manager)
+    seen_before_edit = manager.get(proposal.get_absolute_url()).context["accept_form"]["seen"]
     # A manager edits the mission after the proposal was written: its title and description.
     edited = manager.post(
         reverse("missions:mission_edit", args=[world.mission.pk]),
@@ -340,25 +355,25 @@ def test_accept_after_the_mission_changed_shows_the_conflict_first(world):
     after_edit = values(fresh(world.mission))
     state = sheet_state(world.role)
 
-    # The proposal page shows the conflict before anyone accepts, and asks to acknowledge it.
+    # The proposal page shows what changed since, before anyone accepts; nothing to merge.
     page = manager.get(proposal.get_absolute_url())
     assert page.context["has_conflict"]
     labels = [change.label for change in page.context["conflict"].changes]
     assert len(labels) == 2
     assert escape("Nouvelle description") in html(page)
-    assert "acknowledge_conflict" in page.context["accept_form"].fields
+    assert page.context["accept_form"].merges == []
 
-    # Accepting without looking: the conflict again, nothing applied.
-    refused = manager.post(accept_url(proposal), {"reason": ""})
+    # Accepting from the page shown before the edit: the changes again, nothing applied.
+    refused = manager.post(accept_url(proposal), {"reason": "", "seen": seen_before_edit.value()})
     assert refused.status_code == 409
     assert refused.context["has_conflict"]
-    assert "acknowledge_conflict" in refused.context["accept_form"].fields
     assert sheet_state(world.role) == state
     proposal.refresh_from_db()
     assert proposal.status == Status.OPEN
 
-    # Having looked: only the proposal's own changes are applied, the later edit is kept.
-    accepted = manager.post(accept_url(proposal), {"acknowledge_conflict": "on"})
+    # From the current page: the proposal's own changes are applied, the later edit is kept.
+    seen = page.context["accept_form"]["seen"].value()
+    accepted = manager.post(accept_url(proposal), {"seen": seen})
     assert accepted.status_code == 302
     assert values(fresh(world.mission)) == after_edit | {
         "includes": NEW_INCLUDES,

@@ -1,5 +1,8 @@
 from django import template
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+
+from core.worddiff import word_diff as segments
 
 register = template.Library()
 
@@ -21,3 +24,22 @@ def saved_value(obj, field_name):
     """A field of the saved object as a person reads it (choice labels, not codes)."""
     display = getattr(obj, f"get_{field_name}_display", None)
     return display() if display else getattr(obj, field_name, "")
+
+
+@register.simple_tag
+def word_diff(old, new):
+    """`old` → `new` with the changed words marked: <del> / <ins> (struck / underlined, not
+    colour alone) and, for screen readers, which do not announce them, hidden words saying so."""
+    hidden = '<span class="visually-hidden">{}</span>'
+    marks = {
+        "del": "<del>" + hidden + "{}" + hidden + "</del>",
+        "ins": "<ins>" + hidden + "{}" + hidden + "</ins>",
+    }
+    labels = {"del": _("Removed:"), "ins": _("Added:")}
+    parts = [
+        format_html(marks[s.kind], f"[{labels[s.kind]} ", s.text, "]")
+        if s.kind in marks
+        else format_html("{}", s.text)
+        for s in segments("" if old is None else old, "" if new is None else new)
+    ]
+    return format_html_join("", "{}", ((part,) for part in parts))

@@ -20,6 +20,8 @@ from django.utils.text import capfirst
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from core.worddiff import word_diff
+from missions import proposals, services
 from missions.models import Latitude, Mission, Proposal
 from roles.models import RoleSheetVersion, Signature
 from structures.models import Capacity
@@ -38,6 +40,11 @@ NEW_INCLUDES = "Les tournées de rue, le soir et aussi le matin une fois par sem
 NEW_EXCLUDES = (
     "La distribution des repas et les démarches administratives à la place des personnes."
 )
+MERGE_BEFORE = "Rencontrer les personnes là où elles sont."
+MERGE_PROPOSED = "Rencontrer les personnes là où elles sont, le soir surtout."
+MERGE_CURRENT = "Aller vers les personnes là où elles sont."
+MERGE_BOTH = "Aller vers les personnes là où elles sont, le soir surtout."
+MERGE_RESULT = "Aller vers les personnes là où elles sont, surtout le soir."
 REASON = "Le matin, on rencontre des personnes qu'on ne voit jamais le soir."
 LATER_PURPOSE = "Un rôle changé après les signatures."
 
@@ -81,6 +88,14 @@ def team():
 
 def mission_card(page, mission):
     return page.get_by_role("article", name=mission.title)
+
+
+def expect_marked(scope, before, after):
+    """The changed words are marked in place (struck out / underlined), not the text twice."""
+    segments = word_diff(before, after)
+    for kind in ("del", "ins"):
+        words = [segment.text.strip() for segment in segments if segment.kind == kind]
+        expect(scope.locator(kind)).to_contain_text(words)
 
 
 @VARIANTS
@@ -127,15 +142,14 @@ def test_peer_worker_proposes_manager_accepts_and_both_sign(
         preview = p.get_by_role("region", name=peer.t("What would change"))
         expect(preview).to_be_visible()
         changes = preview.locator(".proposal-change")
-        # Field by field: exactly the two delimitation fields, before and proposed.
+        # Field by field: exactly the two delimitation fields, the changed words marked.
         expect(changes).to_have_count(2)
         for change, label, before, after in [
             (changes.nth(0), "what the mission includes", before_includes, NEW_INCLUDES),
             (changes.nth(1), "what the mission does not include", before_excludes, NEW_EXCLUDES),
         ]:
             expect(change).to_contain_text(peer.t(label), ignore_case=True)
-            expect(change).to_contain_text(before)
-            expect(change).to_contain_text(after)
+            expect_marked(change, before, after)
         # Nothing is saved by a preview, and what was typed is still in the form.
         assert not Proposal.objects.exists()
         expect(includes).to_have_value(NEW_INCLUDES)
@@ -152,8 +166,8 @@ def test_peer_worker_proposes_manager_accepts_and_both_sign(
         waiting = capfirst(peer.t("waiting for a decision"))
         expect(p.get_by_text(waiting, exact=True)).to_be_visible()
         expect(p.get_by_role("region", name=exactly(peer.t("Why")))).to_contain_text(REASON)
-        expect(p.get_by_role("region", name=peer.t("What would change"))).to_contain_text(
-            NEW_EXCLUDES
+        expect_marked(
+            p.get_by_role("region", name=peer.t("What would change")), before_excludes, NEW_EXCLUDES
         )
         # The peer worker does not decide.
         accept = manager.t("Accept and change the role sheet")
@@ -325,3 +339,57 @@ def test_peer_worker_proposes_manager_accepts_and_both_sign(
         team["manager"].pk: Signature.Decision.SIGNED,
         team["peer_worker"].pk: Signature.Decision.SIGNED,
     }
+
+
+@VARIANTS
+def test_a_proposal_accepted_over_a_later_edit_keeps_both(
+    live_server, browser, axe_check, team, lang, js
+):
+    """The peer worker proposes a new description; the manager rewrites it before deciding.
+    Accepting shows the three texts and a result with both changes; the manager's result is
+    what the sheet and its history then say."""
+    role, mission = team["role"], team["mission"]
+    manager_user = team["manager"]
+    Mission.objects.filter(pk=mission.pk).update(description=MERGE_BEFORE)
+    mission.refresh_from_db()
+    proposal = proposals.proposal_create(
+        role=role,
+        by=team["peer_worker"],
+        kind=Proposal.Kind.CHANGE_MISSION,
+        mission=mission,
+        rationale=REASON,
+        proposed={"description": MERGE_PROPOSED},
+    )
+    services.mission_update(
+        mission=mission, by=manager_user, revision=mission.revision, description=MERGE_CURRENT
+    )
+    manager = Person(
+        browser, axe_check, live_server.url, manager_user, lang=lang, js=js, viewport=PHONE
+    )
+    m = manager.page
+    try:
+        manager.log_in(proposal.get_absolute_url())
+        label = capfirst(manager.t("what it is"))
+        merge = m.get_by_role(
+            "group",
+            name=manager.t("%(field)s: changed by the proposal and since", field=label),
+        )
+        expect(merge).to_contain_text(MERGE_BEFORE)
+        expect(merge.locator("ins")).to_contain_text(["sont, le soir surtout.", "Aller vers"])
+        result = merge.get_by_label(manager.t("Result to keep: %(field)s", field=label))
+        expect(result).to_have_value(MERGE_BOTH)
+        manager.check()
+
+        result.fill(MERGE_RESULT)
+        m.get_by_role("button", name=manager.t("Accept and change the role sheet")).click()
+        expect(manager.status()).to_contain_text(
+            manager.t("The proposal was accepted: the role sheet was changed.")
+        )
+        manager.check()
+        manager.goto(role.get_absolute_url())
+        expect(mission_card(m, mission)).to_contain_text(MERGE_RESULT)
+    finally:
+        manager.close()
+
+    assert Mission.objects.get(pk=mission.pk).description == MERGE_RESULT
+    assert Proposal.objects.get().status == Proposal.Status.ACCEPTED
