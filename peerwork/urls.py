@@ -11,6 +11,7 @@ from structures.i18n import set_language
 from structures.waiting import waiting
 
 admin.site.site_header = "peerwork"
+handler403 = "peerwork.views.permission_denied"
 
 urlpatterns = [
     path("", structure_views.home, name="home"),

@@ -20,7 +20,7 @@ from .forms import AcceptInvitationForm, InviteForm
 from .models import Capacity, FacilitatorSupport, Invitation, Membership, Structure
 from .services import invitation_accept, invitation_send, membership_deactivate
 from .stamps import with_page_stamp
-from .waiting import proposals_to_decide, versions_to_sign
+from .waiting import waiting_counts
 
 
 def home(request):
@@ -39,10 +39,8 @@ def home(request):
         .order_by("structure__name", "title")
     )
     supports_some = any(structure.viewer_supports for structure in structures)
-    next_steps = {
-        "to_decide": proposals_to_decide(request.user).count(),
-        "to_sign": versions_to_sign(request.user).count(),
-    }
+    # What waits for the person, by kind (structures/waiting.py), in one query.
+    next_steps = waiting_counts(request.user)
     return render(
         request,
         "home.html",
@@ -51,6 +49,7 @@ def home(request):
             "my_roles": my_roles,
             "supports_some": supports_some,
             "next_steps": next_steps,
+            "n_waiting": sum(next_steps.values()),
         },
     )
 

@@ -417,6 +417,9 @@ URLS = [
     Url("structures:review_new", "review_write", kwargs=_structure),
     Url("structures:review_new", "review_write", "post", _structure, _review_data),
     Url("structures:review", "report", kwargs=_review),
+    # Correcting a review: its author, the facilitator supporting the structure.
+    Url("structures:review_edit", "review_write", kwargs=_review),
+    Url("structures:review_edit", "review_write", "post", _review, _review_data),
     Url("structures:recommendation_follow_up", "write", "post", _recommendation, _follow_up_data),
     Url("missions:library", "read", kwargs=_role),
     Url("missions:library_add", "write", "post", _reference),
@@ -479,7 +482,7 @@ def world_state(w):
             )
         },
         "proposals": sorted(Proposal.objects.values_list("pk", "status")),
-        "reviews": Review.objects.count(),
+        "reviews": sorted(Review.objects.values_list("pk", "reviewed_on", "notes")),
         "recommendations": sorted(Recommendation.objects.values_list("pk", "status")),
         "versions": sorted(RoleSheetVersion.objects.values_list("pk", "status")),
         "signatures": sorted(Signature.objects.values_list("pk", "decision")),

@@ -413,9 +413,10 @@ def test_the_structure_page_links_to_the_reviews(client, world):
 
 # Session + user + the request's savepoint pair, then: the structure with access, and
 # the list (reviews with their counts, or a peer worker's recommendations); for one review:
-# the review, its recommendations with their role, mission and who followed up.
+# the review, its recommendations with their role, mission and who followed up, its earlier
+# texts (corrections).
 REVIEW_LIST_QUERIES = 6
-REVIEW_DETAIL_QUERIES = 7
+REVIEW_DETAIL_QUERIES = 8
 
 
 def _grow_reviews(world, size):
