@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ObjectDoesNotExist
 from django.test import Client
@@ -680,3 +681,33 @@ def test_manager_capacity_is_per_structure(client, world):
     client.force_login(world.other_manager)
     assert client.get(world.role.get_absolute_url()).status_code == 200
     assert client.get(reverse("roles:edit", kwargs=_role(world))).status_code == 403
+
+
+# --- the 403 page speaks to the reader's capacity ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "actor, says, never",
+    [
+        ("facilitator", "As a facilitator of the platform", "talk with your manager"),
+        ("peer_worker", "propose an adjustment from the sheet", "As a facilitator"),
+        ("manager", "the platform's facilitator writes and corrects the reviews", "your manager"),
+    ],
+)
+def test_the_refusal_fits_the_reader(client, world, actor, says, never):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(getattr(world, actor))
+    # A write of the role sheet, or writing a review for the manager.
+    name, kwargs = (
+        ("structures:review_new", _structure)
+        if actor == "manager"
+        else (
+            "roles:edit",
+            _role,
+        )
+    )
+    response = client.get(reverse(name, kwargs=kwargs(world)))
+    assert response.status_code == 403
+    page = response.content.decode().replace("&#x27;", "'")
+    assert says in page
+    assert never not in page
