@@ -235,6 +235,33 @@ def test_the_portfolio_counts_by_the_same_definition(client, reviewed):
     assert "A review is due." in page
 
 
+def test_the_portfolio_shows_each_change_of_what_waits_at_once(client, reviewed):
+    """The portfolio is cached per state of what it shows: a comment, a follow-up or a
+    review moves its figures."""
+    from structures.reviews import recommendation_follow_up
+
+    world = reviewed
+    proposal = _proposal_open(world)
+    recommendation = _open_recommendation(world)
+    client.force_login(world.facilitator)
+
+    def page():
+        return client.get(reverse("portfolio")).content.decode()
+
+    assert "1 proposal waits for your comment." in page()
+    proposals.comment_add(proposal=proposal, by=world.facilitator, body="Bonne idée.")
+    assert "waits for your comment" not in page()
+
+    assert "0 recommendations followed up out of 1." in page()
+    recommendation_follow_up(recommendation=recommendation, by=world.manager, status="done")
+    shown = page()
+    assert "1 recommendation followed up out of 1." in shown
+    assert "waits for a follow-up" not in shown
+
+    _review_due(world)
+    assert "A review is due." in page()
+
+
 # --- query counts ---------------------------------------------------------------------------
 
 # Session + user + the request's savepoint pair, then one query per kind (8).
