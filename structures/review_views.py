@@ -145,9 +145,9 @@ def review_new(request, slug):
 def review_edit(request, slug, review_id):
     """Its author corrects a review (date and notes); the earlier text stays in its history."""
     structure, access = get_structure_for_user(request.user, slug)
-    access.require(access.is_facilitator)
+    # The review is found through the structure first: another structure's id is a 404.
     review = get_object_or_404(structure.reviews.select_related("structure"), pk=review_id)
-    access.require(review.author_id == request.user.pk)
+    access.require(access.is_facilitator and review.author_id == request.user.pk)
     form = ReviewForm(
         request.POST or None, initial={"reviewed_on": review.reviewed_on, "notes": review.notes}
     )
