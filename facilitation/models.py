@@ -45,6 +45,35 @@ class Review(models.Model):
         )
 
 
+class ReviewRevision(models.Model):
+    """A review as it read before its author corrected it: the earlier text stays readable."""
+
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("review")
+    )
+    reviewed_on = models.DateField(_("date of the review"))
+    notes = models.TextField(_("notes"))
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("corrected by"),
+    )
+    edited_at = models.DateTimeField(_("corrected at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("earlier text of a review")
+        verbose_name_plural = _("earlier texts of reviews")
+        ordering = ["-edited_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(notes=""), name="review_revision_has_notes"),
+        ]
+
+    def __str__(self):
+        return f"{self.review} — {self.edited_at:%Y-%m-%d}"
+
+
 class RecommendationStatus(models.TextChoices):
     OPEN = "open", _("to follow up")
     DONE = "done", _("done")

@@ -4,7 +4,8 @@ their health indicators.
 Two queries whatever the size of the portfolio: the structures (with the date of their last
 review), then their roles with the indicators computed in SQL by `Role.objects.with_indicators()`.
 The warnings are the role sheet's own (`RoleHealth`), read from those annotations; sorting and
-filtering happen on the rows already in memory.
+filtering happen on the rows already in memory. What waits for the facilitator in each structure
+is counted by the definition of facilitation/waiting.py, with the structures.
 """
 
 import datetime
@@ -17,7 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from roles.models import PEER_SHARE_THRESHOLD, Role, days_since
 from structures.models import FacilitatorSupport, Structure
 
-from .models import Review
+from .models import Recommendation, RecommendationStatus, Review
+from .waiting import Kind, count_rows, with_waiting_counts
+
+# What waits for the facilitator, counted per structure on the portfolio.
+PORTFOLIO_WAITING = [Kind.TO_COMMENT, Kind.TO_FOLLOW_UP, Kind.REVIEW_DUE]
 
 
 class Sort:
@@ -56,6 +61,9 @@ class StructureRow:
     last_review_on: datetime.date | None
     days_since_review: int | None
     roles: list = field(default_factory=list)
+    waiting: dict = field(default_factory=dict)  # {kind: count}, PORTFOLIO_WAITING
+    n_recommendations: int = 0
+    n_followed_up: int = 0
 
     @property
     def n_warnings(self):
@@ -81,6 +89,23 @@ def supported_structures(user, day=None):
     )
 
 
+def with_portfolio_figures(structures, user):
+    """`structures` annotated with what waits for `user` there (`waiting_<kind>`) and how many
+    of their recommendations are followed up (`n_recommendations`, `n_followed_up`)."""
+    recommendations = Recommendation.objects.filter(review__structure=OuterRef("pk"))
+    return with_waiting_counts(structures, user, PORTFOLIO_WAITING).annotate(
+        n_recommendations=count_rows(recommendations),
+        n_followed_up=count_rows(recommendations.exclude(status=RecommendationStatus.OPEN)),
+    )
+
+
+FIGURES = [
+    *(f"waiting_{kind}" for kind in PORTFOLIO_WAITING),
+    "n_recommendations",
+    "n_followed_up",
+]
+
+
 @dataclass
 class Portfolio:
     rows: list  # of StructureRow, sorted and filtered
@@ -90,7 +115,7 @@ class Portfolio:
 def portfolio_rows(user, *, sort=Sort.NAME, warnings_only=False):
     """The portfolio's rows, sorted and filtered. Two queries."""
     today = timezone.localdate()
-    structures = supported_structures(user).prefetch_related(
+    structures = with_portfolio_figures(supported_structures(user), user).prefetch_related(
         Prefetch(
             "roles",
             queryset=Role.objects.with_indicators().order_by("title", "pk"),
@@ -103,6 +128,9 @@ def portfolio_rows(user, *, sort=Sort.NAME, warnings_only=False):
             structure=structure,
             last_review_on=structure.last_review_on,
             days_since_review=days_since(structure.last_review_on),
+            waiting={kind: getattr(structure, f"waiting_{kind}") for kind in PORTFOLIO_WAITING},
+            n_recommendations=structure.n_recommendations,
+            n_followed_up=structure.n_followed_up,
         )
         for role in structure.roles_with_indicators:
             health = role.health

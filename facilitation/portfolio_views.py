@@ -14,7 +14,13 @@ from structures.stamps import with_sheets_stamp
 
 from .exports import report_filename, write_report
 from .overview import RECENT_DAYS, platform_counts
-from .portfolio import Sort, portfolio_rows, supported_structures
+from .portfolio import (
+    FIGURES,
+    Sort,
+    portfolio_rows,
+    supported_structures,
+    with_portfolio_figures,
+)
 
 
 class PortfolioForm(forms.Form):
@@ -45,16 +51,19 @@ def portfolio(request):
     """The structures the person supports today, with the indicators of their roles.
 
     Rendered once per state of what it shows: the structures supported today (with their last
-    review and the stamps of their role sheets, structures/stamps.py), in the sort asked for.
+    review, the stamps of their role sheets, structures/stamps.py, and the figures of what
+    waits there), in the sort asked for.
     """
     form = PortfolioForm(request.GET)
     options = form.options()
     if not form.is_valid():
         form = PortfolioForm(initial=options)
     structures = list(
-        with_sheets_stamp(supported_structures(request.user))
+        with_sheets_stamp(with_portfolio_figures(supported_structures(request.user), request.user))
         .order_by("pk")
-        .values_list("pk", "name", "slug", "kind", "city", "last_review_on", "sheets_stamp")
+        .values_list(
+            "pk", "name", "slug", "kind", "city", "last_review_on", "sheets_stamp", *FIGURES
+        )
     )
 
     def get_context():

@@ -17,7 +17,7 @@ from missions.models import Mission
 from structures.access import get_structure_for_user
 
 from . import reviews
-from .models import Recommendation, RecommendationStatus
+from .models import Recommendation, RecommendationStatus, ReviewRevision
 from .review_forms import (
     EXTRA_RECOMMENDATIONS,
     MAX_RECOMMENDATIONS,
@@ -142,6 +142,37 @@ def review_new(request, slug):
     )
 
 
+def review_edit(request, slug, review_id):
+    """Its author corrects a review (date and notes); the earlier text stays in its history."""
+    structure, access = get_structure_for_user(request.user, slug)
+    # The review is found through the structure first: another structure's id is a 404.
+    review = get_object_or_404(structure.reviews.select_related("structure"), pk=review_id)
+    access.require(access.is_facilitator and review.author_id == request.user.pk)
+    form = ReviewForm(
+        request.POST or None, initial={"reviewed_on": review.reviewed_on, "notes": review.notes}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            reviews.review_update(review=review, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, _("Your correction was saved. The earlier text stays in the history.")
+            )
+            return redirect(review)
+    return render(
+        request,
+        "facilitation/review_edit.html",
+        {
+            "structure": structure,
+            "review": review,
+            "form": form,
+            "reviews_url": reverse("facilitation:reviews", kwargs={"slug": structure.slug}),
+        },
+    )
+
+
 # --- reading one review, following it up --------------------------------------------------
 
 
@@ -153,7 +184,8 @@ def _get_review(request, slug, review_id):
             Prefetch(
                 "recommendations",
                 queryset=Recommendation.objects.select_related("role", "mission", "followed_up_by"),
-            )
+            ),
+            Prefetch("revisions", queryset=ReviewRevision.objects.select_related("edited_by")),
         ),
         pk=review_id,
     )
@@ -178,6 +210,7 @@ def _render_review(request, structure, access, review, bound_form=None):
             "access": access,
             "review": review,
             "items": items,
+            "can_correct": access.is_facilitator and review.author_id == request.user.pk,
             "reviews_url": reverse("facilitation:reviews", kwargs={"slug": structure.slug}),
         },
     )

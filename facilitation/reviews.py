@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from core.notify import absolute, notify
 from structures.models import Capacity, FacilitatorSupport, User
 
-from .models import Recommendation, RecommendationStatus, Review
+from .models import Recommendation, RecommendationStatus, Review, ReviewRevision
 
 FOLLOW_UPS = {RecommendationStatus.DONE, RecommendationStatus.ANSWERED}
 
@@ -56,14 +56,7 @@ def _recommendation(structure, position, item):
     return Recommendation(text=text, role=role, mission=mission, position=position)
 
 
-@transaction.atomic
-def review_create(*, structure, by, reviewed_on, notes, recommendations=()):
-    """Write a dated review of `structure` with its recommendations (list of dicts with `text`
-    and, optionally, the `role` or `mission` it is about). Only a facilitator supporting the
-    structure today writes one."""
-    if not FacilitatorSupport.objects.current_for(by).filter(structure=structure).exists():
-        raise PermissionDenied
-    notes = (notes or "").strip()
+def _check_review_fields(reviewed_on, notes):
     errors = {}
     if not notes:
         errors["notes"] = _("Write your notes on the structure.")
@@ -73,6 +66,17 @@ def review_create(*, structure, by, reviewed_on, notes, recommendations=()):
         errors["reviewed_on"] = _("The date of the review cannot be in the future.")
     if errors:
         raise ValidationError(errors)
+
+
+@transaction.atomic
+def review_create(*, structure, by, reviewed_on, notes, recommendations=()):
+    """Write a dated review of `structure` with its recommendations (list of dicts with `text`
+    and, optionally, the `role` or `mission` it is about). Only a facilitator supporting the
+    structure today writes one."""
+    if not FacilitatorSupport.objects.current_for(by).filter(structure=structure).exists():
+        raise PermissionDenied
+    notes = (notes or "").strip()
+    _check_review_fields(reviewed_on, notes)
     items = [
         _recommendation(structure, position, item)
         for position, item in enumerate(recommendations, start=1)
@@ -107,6 +111,26 @@ def review_create(*, structure, by, reviewed_on, notes, recommendations=()):
                 "link": absolute(_reviews_url(structure)),
             },
         )
+    return review
+
+
+@transaction.atomic
+def review_update(*, review, by, reviewed_on, notes):
+    """Its author corrects a review (its date and notes) while they support the structure; the
+    earlier text is kept in the review's revisions. Nothing changed: nothing is recorded."""
+    review = Review.objects.select_for_update().select_related("structure").get(pk=review.pk)
+    supports = FacilitatorSupport.objects.current_for(by).filter(structure=review.structure)
+    if review.author_id != by.pk or not supports.exists():
+        raise PermissionDenied
+    notes = (notes or "").strip()
+    _check_review_fields(reviewed_on, notes)
+    if (review.reviewed_on, review.notes) == (reviewed_on, notes):
+        return review
+    ReviewRevision.objects.create(
+        review=review, reviewed_on=review.reviewed_on, notes=review.notes, edited_by=by
+    )
+    review.reviewed_on, review.notes = reviewed_on, notes
+    review.save(update_fields=["reviewed_on", "notes"])
     return review
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<slug:slug>/reviews/", review_views.review_list, name="reviews"),
     path("<slug:slug>/reviews/new/", review_views.review_new, name="review_new"),
     path("<slug:slug>/reviews/<int:review_id>/", review_views.review_detail, name="review"),
+    path("<slug:slug>/reviews/<int:review_id>/edit/", review_views.review_edit, name="review_edit"),
     path(
         "<slug:slug>/recommendations/<int:recommendation_id>/follow-up/",
         review_views.recommendation_follow_up,

@@ -30,6 +30,7 @@ structure_pages = (
 )
 
 admin.site.site_header = "peerwork"
+handler403 = "peerwork.views.permission_denied"
 
 urlpatterns = [
     path("", www_views.home, name="home"),

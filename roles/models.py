@@ -256,6 +256,12 @@ class RoleHealth:
         return items
 
     @property
+    def alerts(self):
+        """Every warning on the sheet: its content, then where joint definition stands. The
+        structure page and the portfolio both call a sheet complete only when this is empty."""
+        return [*self.warnings, *self.agreement_warnings]
+
+    @property
     def agreement_warnings(self):
         """Where joint definition stands: proposals waiting, signatures missing."""
         items = []

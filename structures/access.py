@@ -18,6 +18,15 @@ from .models import Capacity, FacilitatorSupport, Membership, Structure
 FACILITATOR = "facilitator"
 
 
+class CapacityDenied(PermissionDenied):
+    """A 403 that knows the person's capacity in the structure, so that its page explains who
+    does this instead, in words that fit them (peerwork.views.permission_denied)."""
+
+    def __init__(self, capacity):
+        super().__init__(capacity)
+        self.capacity = capacity
+
+
 @dataclass(frozen=True)
 class Access:
     """What the current user is to a structure (and, for a role, whether they hold it)."""
@@ -45,10 +54,9 @@ class Access:
     def require_edit(self):
         self.require(self.can_edit)
 
-    @staticmethod
-    def require(allowed):
+    def require(self, allowed):
         if not allowed:
-            raise PermissionDenied
+            raise CapacityDenied(self.capacity)
 
     @property
     def holds_role(self):

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ObjectDoesNotExist
 from django.test import Client
@@ -419,6 +420,9 @@ URLS = [
     Url("facilitation:review_new", "review_write", kwargs=_structure),
     Url("facilitation:review_new", "review_write", "post", _structure, _review_data),
     Url("facilitation:review", "report", kwargs=_review),
+    # Correcting a review: its author, the facilitator supporting the structure.
+    Url("facilitation:review_edit", "review_write", kwargs=_review),
+    Url("facilitation:review_edit", "review_write", "post", _review, _review_data),
     Url("facilitation:recommendation_follow_up", "write", "post", _recommendation, _follow_up_data),
     Url("missions:library", "read", kwargs=_role),
     Url("missions:library_add", "write", "post", _reference),
@@ -481,7 +485,7 @@ def world_state(w):
             )
         },
         "proposals": sorted(Proposal.objects.values_list("pk", "status")),
-        "reviews": Review.objects.count(),
+        "reviews": sorted(Review.objects.values_list("pk", "reviewed_on", "notes")),
         "recommendations": sorted(Recommendation.objects.values_list("pk", "status")),
         "versions": sorted(RoleSheetVersion.objects.values_list("pk", "status")),
         "signatures": sorted(Signature.objects.values_list("pk", "decision")),
@@ -679,3 +683,33 @@ def test_manager_capacity_is_per_structure(client, world):
     client.force_login(world.other_manager)
     assert client.get(world.role.get_absolute_url()).status_code == 200
     assert client.get(reverse("roles:edit", kwargs=_role(world))).status_code == 403
+
+
+# --- the 403 page speaks to the reader's capacity ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "actor, says, never",
+    [
+        ("facilitator", "As a facilitator of the platform", "talk with your manager"),
+        ("peer_worker", "propose an adjustment from the sheet", "As a facilitator"),
+        ("manager", "the platform's facilitator writes and corrects the reviews", "your manager"),
+    ],
+)
+def test_the_refusal_fits_the_reader(client, world, actor, says, never):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(getattr(world, actor))
+    # A write of the role sheet, or writing a review for the manager.
+    name, kwargs = (
+        ("facilitation:review_new", _structure)
+        if actor == "manager"
+        else (
+            "roles:edit",
+            _role,
+        )
+    )
+    response = client.get(reverse(name, kwargs=kwargs(world)))
+    assert response.status_code == 403
+    page = response.content.decode().replace("&#x27;", "'")
+    assert says in page
+    assert never not in page

@@ -359,3 +359,59 @@ def test_home_links_to_the_overview_for_platform_admins(client, world):
     assert reverse("platform_overview") in client.get(reverse("home")).content.decode()
     client.force_login(world.manager)
     assert reverse("platform_overview") not in client.get(reverse("home")).content.decode()
+
+
+# --- recommendations followed up, and the structure page's word for a complete sheet ---------
+
+
+@pytest.mark.parametrize(
+    "followed, expected_fr, expected_en",
+    [
+        (0, "0 recommandation suivie sur 3.", "0 recommendations followed up out of 3."),
+        (1, "1 recommandation suivie sur 3.", "1 recommendation followed up out of 3."),
+        (2, "2 recommandations suivies sur 3.", "2 recommendations followed up out of 3."),
+    ],
+)
+def test_the_portfolio_counts_the_recommendations_followed_up(
+    client, world, followed, expected_fr, expected_en
+):
+    from facilitation.models import RecommendationStatus
+
+    from .factories import RecommendationFactory, ReviewFactory
+
+    review = ReviewFactory(structure=world.structure, author=world.facilitator)
+    for index in range(3):
+        done = index < followed
+        RecommendationFactory(
+            review=review,
+            status=RecommendationStatus.DONE if done else RecommendationStatus.OPEN,
+            followed_up_by=world.manager if done else None,
+            followed_up_at=timezone.now() if done else None,
+        )
+    assert expected_en in _page(client, world.facilitator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    page = _page(client, world.facilitator)
+    assert expected_fr in page
+    assert "recommandation(s)" not in page and "suivie(s)" not in page
+
+
+def test_a_structure_without_recommendations_says_nothing_of_them(client, world):
+    assert "followed up out of" not in _page(client, world.facilitator)
+
+
+def test_the_structure_page_and_the_portfolio_agree_on_a_complete_sheet(client, world):
+    """A sheet whose content is complete but which waits for a decision and a signature is not
+    "complete" on the structure page, as the portfolio shows its warnings."""
+    healthy = _healthy_structure("Le Phare", world.facilitator)
+    role = healthy.roles.get()
+    client.force_login(world.facilitator)
+    page = html.unescape(client.get(healthy.get_absolute_url()).content.decode())
+    assert "This role sheet is complete." in page
+    assert "No warning" in _page(client, world.facilitator)
+
+    ProposalFactory(role=role, mission=role.missions.first(), author=world.facilitator)
+    page = html.unescape(client.get(healthy.get_absolute_url()).content.decode())
+    assert "This role sheet is complete." not in page
+    assert "1 proposal waits for a decision" in page
+    portfolio = _page(client, world.facilitator)
+    assert "1 warning" in portfolio.split("Le Phare")[1]

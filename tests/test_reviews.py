@@ -17,7 +17,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from facilitation.models import Recommendation, RecommendationStatus, Review
-from facilitation.reviews import recommendation_follow_up, review_create
+from facilitation.reviews import recommendation_follow_up, review_create, review_update
 
 from .factories import (
     MissionFactory,
@@ -413,9 +413,10 @@ def test_the_structure_page_links_to_the_reviews(client, world):
 
 # Session + user + the request's savepoint pair, then: the structure with access, and
 # the list (reviews with their counts, or a peer worker's recommendations); for one review:
-# the review, its recommendations with their role, mission and who followed up.
+# the review, its recommendations with their role, mission and who followed up, its earlier
+# texts (corrections).
 REVIEW_LIST_QUERIES = 6
-REVIEW_DETAIL_QUERIES = 7
+REVIEW_DETAIL_QUERIES = 8
 
 
 def _grow_reviews(world, size):
@@ -472,3 +473,104 @@ def test_recommendations_of_a_deleted_role_stay_with_the_managers(world):
     world.role.delete()
     recommendation = Recommendation.objects.get(review=review)
     assert recommendation.role is None
+
+
+# --- correcting a review ---------------------------------------------------------------------
+
+CORRECTED = "Visite du 3 : la raison d'être est claire ; les tâches de médiation restent à écrire."
+
+
+def edit_url(review):
+    return reverse(
+        "facilitation:review_edit", kwargs={"slug": review.structure.slug, "review_id": review.pk}
+    )
+
+
+def test_the_author_corrects_a_review_and_the_earlier_text_stays(client, world):
+    review = make_review(world)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    client.force_login(world.facilitator)
+    page = html(client.get(review.get_absolute_url()))
+    assert f'href="{edit_url(review)}"' in page
+    form = html(client.get(edit_url(review)))
+    assert escape(NOTES) in form  # the form starts from the review as it is
+
+    response = client.post(
+        edit_url(review), {"reviewed_on": yesterday.isoformat(), "notes": CORRECTED}
+    )
+    assert response.status_code == 302
+    assert fresh(review).notes == CORRECTED
+    assert fresh(review).reviewed_on == yesterday
+    revision = review.revisions.get()
+    assert (revision.notes, revision.reviewed_on, revision.edited_by) == (
+        NOTES,
+        timezone.localdate(),
+        world.facilitator,
+    )
+    # The recommendations and their follow-up are untouched.
+    assert review.recommendations.get().text == ADVICE_ROLE
+
+    for reader in (world.facilitator, world.manager):
+        client.force_login(reader)
+        page = html(client.get(review.get_absolute_url()))
+        assert escape(CORRECTED) in page
+        assert said(response, "History of the review") in page
+        assert escape(NOTES) in page.split(said(response, "History of the review"))[1]
+    # Only its author is offered to correct it.
+    assert f'href="{edit_url(review)}"' not in page
+
+
+def test_a_correction_keeps_what_was_typed_when_it_is_refused(client, world):
+    review = make_review(world)
+    client.force_login(world.facilitator)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = client.post(edit_url(review), {"reviewed_on": tomorrow.isoformat(), "notes": ""})
+    assert response.status_code == 200
+    page = html(response)
+    assert tomorrow.isoformat() in page
+    assert said(response, "This field is required.") in page
+    assert fresh(review).notes == NOTES
+    assert not review.revisions.exists()
+
+    response = client.post(edit_url(review), {"reviewed_on": tomorrow.isoformat(), "notes": "X"})
+    assert said(response, "The date of the review cannot be in the future.") in html(response)
+    assert fresh(review).notes == NOTES
+
+
+def test_an_unchanged_correction_records_nothing(client, world):
+    review = make_review(world)
+    client.force_login(world.facilitator)
+    data = {"reviewed_on": review.reviewed_on.isoformat(), "notes": NOTES}
+    assert client.post(edit_url(review), data).status_code == 302
+    assert not review.revisions.exists()
+
+
+@pytest.mark.parametrize("actor", ["manager", "peer_worker", "other_peer_worker", "another"])
+def test_only_the_author_corrects_a_review(client, world, actor):
+    from .factories import FacilitatorSupportFactory
+
+    review = make_review(world)
+    if actor == "another":  # a second facilitator of the structure, not the author
+        person = FacilitatorSupportFactory(structure=world.structure).facilitator
+    else:
+        person = getattr(world, actor)
+    client.force_login(person)
+    assert client.get(edit_url(review)).status_code == 403
+    response = client.post(edit_url(review), {"reviewed_on": "2026-01-01", "notes": CORRECTED})
+    assert response.status_code == 403
+    assert fresh(review).notes == NOTES
+    with pytest.raises(PermissionDenied):
+        review_update(review=review, by=person, reviewed_on=timezone.localdate(), notes=CORRECTED)
+
+
+def test_an_author_whose_support_ended_no_longer_corrects(world):
+    review = make_review(world)
+    world.facilitator.supports.update(
+        start_date=timezone.localdate() - datetime.timedelta(days=10),
+        end_date=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    with pytest.raises(PermissionDenied):
+        review_update(
+            review=review, by=world.facilitator, reviewed_on=review.reviewed_on, notes=CORRECTED
+        )
+    assert fresh(review).notes == NOTES

@@ -4,12 +4,11 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 
 from core.fragments import cached_fragment, fragment_key, render_page
+from facilitation.waiting import waiting_counts
 from roles.models import Role, RoleAssignment
 from structures.access import get_structure_for_user, visible_structures
 from structures.models import FacilitatorSupport, Invitation, Membership, Structure
 from structures.stamps import with_page_stamp
-
-from .waiting import proposals_to_decide, versions_to_sign
 
 
 def home(request):
@@ -28,10 +27,8 @@ def home(request):
         .order_by("structure__name", "title")
     )
     supports_some = any(structure.viewer_supports for structure in structures)
-    next_steps = {
-        "to_decide": proposals_to_decide(request.user).count(),
-        "to_sign": versions_to_sign(request.user).count(),
-    }
+    # What waits for the person, by kind (facilitation/waiting.py), in one query.
+    next_steps = waiting_counts(request.user)
     return render(
         request,
         "home.html",
@@ -40,6 +37,7 @@ def home(request):
             "my_roles": my_roles,
             "supports_some": supports_some,
             "next_steps": next_steps,
+            "n_waiting": sum(next_steps.values()),
         },
     )
 
