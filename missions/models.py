@@ -1,29 +1,34 @@
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from roles.models import Role
 
-# 48 hours a week is the legal maximum in France; a task estimate above it is a typo.
-MAX_MINUTES_PER_WEEK = 48 * 60
+from .timing import (
+    COUNTED,
+    MAX_DURATION_MINUTES,
+    MAX_MINUTES_PER_WEEK,
+    MAX_TIMES,
+    Frequency,
+    minutes_per_week,
+    minutes_per_week_sql,
+    normalize_times,
+    task_values,
+)
+
+__all__ = ["MAX_MINUTES_PER_WEEK", "Frequency"]
 
 
 class Latitude(models.TextChoices):
     AUTONOMOUS = "autonomous", _("on my own (autonomous)")
     IN_PAIR = "in_pair", _("in pair with a colleague")
     SUPERVISED = "supervised", _("with my supervisor")
-
-
-class Frequency(models.TextChoices):
-    DAILY = "daily", _("every day")
-    SEVERAL_A_WEEK = "several_a_week", _("several times a week")
-    WEEKLY = "weekly", _("every week")
-    MONTHLY = "monthly", _("every month")
-    OCCASIONAL = "occasional", _("from time to time")
 
 
 class Mission(models.Model):
@@ -121,10 +126,16 @@ class DailyTask(models.Model):
     frequency = models.CharField(
         _("how often"), max_length=20, choices=Frequency, default=Frequency.WEEKLY
     )
-    minutes_per_week = models.PositiveIntegerField(
-        _("estimated time per week (minutes)"),
+    times = models.PositiveSmallIntegerField(
+        _("how many times"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_TIMES)],
+        help_text=_("Only for “a few times a week” or “a few times a month”."),
+    )
+    duration_minutes = models.PositiveIntegerField(
+        _("time each time (minutes)"),
         default=0,
-        validators=[MaxValueValidator(MAX_MINUTES_PER_WEEK)],
+        validators=[MaxValueValidator(MAX_DURATION_MINUTES)],
         help_text=_("An estimate is enough: for example 90 for an hour and a half."),
     )
     position = models.PositiveIntegerField(default=0, editable=False)
@@ -140,7 +151,7 @@ class DailyTask(models.Model):
         verbose_name=_("updated by"),
     )
 
-    EDITABLE_FIELDS = ["action", "frequency", "minutes_per_week"]
+    EDITABLE_FIELDS = ["action", "frequency", "times", "duration_minutes"]
 
     class Meta:
         verbose_name = _("daily task")
@@ -153,7 +164,16 @@ class DailyTask(models.Model):
                 name="task_frequency_valid",
             ),
             models.CheckConstraint(
-                condition=Q(minutes_per_week__lte=MAX_MINUTES_PER_WEEK),
+                condition=Q(times__gte=1, times__lte=MAX_TIMES)
+                & (Q(frequency__in=COUNTED) | Q(times=1)),
+                name="task_times_only_when_counted",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__lte=MAX_DURATION_MINUTES),
+                name="task_duration_at_most_48_hours",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(minutes_per_week_sql(), MAX_MINUTES_PER_WEEK),
                 name="task_minutes_at_most_48_hours",
             ),
         ]
@@ -163,6 +183,26 @@ class DailyTask(models.Model):
 
     def get_absolute_url(self):
         return self.mission.get_absolute_url()
+
+    @property
+    def minutes_per_week(self):
+        """The time a week this task amounts to (missions.timing has the conventions)."""
+        return minutes_per_week(self.frequency, self.times, self.duration_minutes)
+
+    def clean(self):
+        self.frequency, self.times = normalize_times(self.frequency, self.times)
+        if (
+            self.duration_minutes is not None
+            and self.times
+            and self.minutes_per_week > MAX_MINUTES_PER_WEEK
+        ):
+            raise ValidationError(
+                {
+                    "duration_minutes": _(
+                        "This comes to more than 48 hours a week: check the time and how often."
+                    )
+                }
+            )
 
 
 class ProposalKind(models.TextChoices):
@@ -337,7 +377,8 @@ class ReferenceMission(models.Model):
     latitude = models.CharField(
         _("usual latitude"), max_length=20, choices=Latitude, default=Latitude.IN_PAIR
     )
-    # Typical tasks: [{"action": str, "frequency": Frequency value, "minutes_per_week": int}]
+    # Typical tasks: [{"action": str, "frequency": Frequency value, "times": int,
+    # "duration_minutes": int}] (old ones with "minutes_per_week" are still read).
     typical_tasks = models.JSONField(_("typical daily tasks"), default=list, blank=True)
     # Structure kinds it suits (structures.models.StructureKind values); empty: all kinds.
     suits_kinds = models.JSONField(_("suits these kinds of structure"), default=list, blank=True)
@@ -370,18 +411,15 @@ class ReferenceMission(models.Model):
         tasks = self.typical_tasks
         if not isinstance(tasks, list) or not all(isinstance(item, dict) for item in tasks):
             errors["typical_tasks"] = _(
-                'A list of tasks like {"action": "…", "frequency": "weekly", '
-                '"minutes_per_week": 60}.'
+                'A list of tasks like {"action": "…", "frequency": "weekly", "times": 1, '
+                '"duration_minutes": 60}.'
             )
         else:
             for item in tasks:
-                task = DailyTask(
-                    action=str(item.get("action") or "").strip(),
-                    frequency=item.get("frequency") or Frequency.WEEKLY,
-                    minutes_per_week=item.get("minutes_per_week") or 0,
-                )
+                task = DailyTask(action=str(item.get("action") or "").strip(), **task_values(item))
                 try:
                     task.clean_fields(exclude=["mission", "updated_by"])
+                    task.clean()
                 except ValidationError as error:
                     errors["typical_tasks"] = _("Task “%(action)s”: %(error)s") % {
                         "action": task.action or "?",
@@ -399,11 +437,7 @@ class ReferenceMission(models.Model):
     def task_values(self):
         """The typical tasks as the values of new daily tasks (see `clean` for their shape)."""
         return [
-            {
-                "action": str(item.get("action") or "").strip(),
-                "frequency": item.get("frequency") or Frequency.WEEKLY,
-                "minutes_per_week": int(item.get("minutes_per_week") or 0),
-            }
+            {"action": str(item.get("action") or "").strip(), **task_values(item)}
             for item in self.typical_tasks
         ]
 

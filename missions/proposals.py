@@ -18,6 +18,7 @@ from structures.models import Capacity
 
 from . import services
 from .models import DailyTask, Mission, Proposal, ProposalComment
+from .timing import task_values, upgrade
 
 Kind = Proposal.Kind
 Status = Proposal.Status
@@ -87,12 +88,20 @@ def would_change(*, kind, target=None, proposed=None):
     return changed_fields(Proposal(kind=kind, before=before, proposed=proposed))
 
 
+def _stored(proposal, name):
+    """`proposal.before` or `.proposed`; a task's with the time keys of today (proposals stored
+    before tasks had a time each time say "minutes_per_week")."""
+    values = getattr(proposal, name)
+    return upgrade(values) if model_of(proposal.kind) is DailyTask else values
+
+
 def changed_fields(proposal):
     """What the proposal would change, field by field (FieldChange list)."""
     model = model_of(proposal.kind)
+    before = _stored(proposal, "before")
     if proposal.kind in _REMOVES:
-        return field_changes(model, model.EDITABLE_FIELDS, proposal.before, {})
-    return field_changes(model, model.EDITABLE_FIELDS, proposal.before, proposal.proposed)
+        return field_changes(model, model.EDITABLE_FIELDS, before, {})
+    return field_changes(model, model.EDITABLE_FIELDS, before, _stored(proposal, "proposed"))
 
 
 def conflicts(proposal):
@@ -106,11 +115,17 @@ def conflicts(proposal):
         return ProposalConflict([])
     model = type(target)
     return ProposalConflict(
-        field_changes(model, model.EDITABLE_FIELDS, proposal.before, _values(target))
+        field_changes(model, model.EDITABLE_FIELDS, _stored(proposal, "before"), _values(target))
     )
 
 
-TASK_FIELDS = ("action", "frequency", "minutes_per_week")
+TASK_FIELDS = ("action", "frequency", "times", "duration_minutes")
+
+
+def _task_dict(item):
+    """A proposed task's values, from new keys or, in proposals stored before tasks had a time
+    each time, from the old ones ("minutes_per_week")."""
+    return {"action": item.get("action"), **task_values(item)}
 
 
 def _check_tasks(tasks):
@@ -120,10 +135,11 @@ def _check_tasks(tasks):
         raise ValidationError(_("The proposed daily tasks are not readable."))
     checked = []
     for item in tasks:
-        values = {name: item.get(name) for name in TASK_FIELDS} if isinstance(item, dict) else {}
+        values = _task_dict(item) if isinstance(item, dict) else {}
         task = DailyTask(**values)
         try:
             task.clean_fields(exclude=["mission", "updated_by"])
+            task.clean()
         except ValidationError as error:
             raise ValidationError(
                 _("Daily task “%(action)s”: %(error)s")
@@ -137,7 +153,7 @@ def proposed_tasks(proposal):
     """The daily tasks an added mission comes with, as unsaved DailyTask to show them."""
     if proposal.kind != Kind.ADD_MISSION:
         return []
-    return [DailyTask(**values) for values in proposal.proposed.get("tasks", [])]
+    return [DailyTask(**_task_dict(values)) for values in proposal.proposed.get("tasks", [])]
 
 
 def _managers(role):
@@ -212,10 +228,9 @@ def _close(proposal, status, *, by, reason=""):
 
 
 def _apply(proposal, target, *, by):
+    before, proposed = _stored(proposal, "before"), _stored(proposal, "proposed")
     fields = {
-        change: proposal.proposed[change]
-        for change in proposal.proposed
-        if proposal.proposed[change] != proposal.before.get(change)
+        change: proposed[change] for change in proposed if proposed[change] != before.get(change)
     }
     match proposal.kind:
         case Kind.ADD_MISSION:
@@ -224,13 +239,13 @@ def _apply(proposal, target, *, by):
             tasks = values.pop("tasks", [])
             mission = services.mission_create(role=proposal.role, by=by, **values)
             for task in tasks:
-                services.task_create(mission=mission, by=by, **task)
+                services.task_create(mission=mission, by=by, **_task_dict(task))
         case Kind.CHANGE_MISSION:
             services.mission_update(mission=target, by=by, revision=target.revision, **fields)
         case Kind.REMOVE_MISSION:
             services.mission_delete(mission=target, by=by)
         case Kind.ADD_TASK:
-            services.task_create(mission=target, by=by, **proposal.proposed)
+            services.task_create(mission=target, by=by, **proposed)
         case Kind.CHANGE_TASK:
             services.task_update(task=target, by=by, revision=target.revision, **fields)
         case Kind.REMOVE_TASK:

@@ -26,8 +26,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from missions.timing import task_time_label
 from peerwork.fragments import FRAGMENT_SECONDS, fragment_key
-from structures.templatetags.peerwork import duration
 
 from .models import RoleSheetVersion
 from .typeset import Style, Typesetter
@@ -159,11 +159,8 @@ def _typeset(sheet, role, *, adopted, signatures, generated_at):
         tasks = mission.tasks.all()
         if tasks:
             sheet.paragraph(_("Daily tasks"), s["label"])
-            a_week = _("a week")
             for task in tasks:
-                # No line break inside "1 h 30".
-                time = duration(task.minutes_per_week).replace(" ", NBSP)
-                meta = f"— {task.get_frequency_display()}, {time} {a_week}"
+                meta = f"— {task_time_label(task)}"  # no line break inside "1 h 30"
                 sheet.paragraph(
                     [(f"– {task.action}", s["task"]), (meta, s["task-meta"])], s["task"]
                 )

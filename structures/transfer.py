@@ -41,6 +41,7 @@ ROLE_FIELDS = [
     "purpose",
     "people_served",
     "working_hours",
+    "contracted_hours",
     "supervision",
     "lived_experience",
     "revision",
@@ -55,7 +56,7 @@ MISSION_FIELDS = [
     "position",
     "revision",
 ]
-TASK_FIELDS = ["action", "frequency", "minutes_per_week", "position", "revision"]
+TASK_FIELDS = ["action", "frequency", "times", "duration_minutes", "position", "revision"]
 PROPOSAL_FIELDS = [
     "kind",
     "subject",
@@ -438,6 +439,7 @@ def import_structure(document):
     """Create the structure of `document` (from export_structure) with everything in it.
     Raises ImportRefused when the document is not one, or the structure exists already."""
     from missions.models import DailyTask, Mission, Proposal, ProposalComment
+    from missions.timing import upgrade
     from roles.models import Role, RoleAssignment, RoleEvent, RoleSheetVersion, Signature
 
     if not isinstance(document, dict) or document.get("format") != FORMAT:
@@ -495,7 +497,8 @@ def import_structure(document):
     for r in document["roles"]:
         role = Role.objects.create(
             structure=structure,
-            **{name: r[name] for name in ROLE_FIELDS},
+            # Documents written before roles had contracted hours have none.
+            **{name: r[name] for name in ROLE_FIELDS if name in r},
             updated_by=person(r["updated_by"]),
         )
         roles[r["ref"]] = role
@@ -511,7 +514,8 @@ def import_structure(document):
             for t in m["tasks"]:
                 task = DailyTask.objects.create(
                     mission=mission,
-                    **{name: t[name] for name in TASK_FIELDS},
+                    # Older documents give minutes a week: read them as the migration did.
+                    **{name: upgrade(t)[name] for name in TASK_FIELDS},
                     updated_by=person(t["updated_by"]),
                 )
                 tasks[t["ref"]] = task
