@@ -31,6 +31,9 @@ class Latitude(models.TextChoices):
     SUPERVISED = "supervised", _("with my supervisor")
 
 
+_CHECKED_IN_PYTHON = {"task_times_only_when_counted", "task_duration_at_most_48_hours"}
+
+
 class Mission(models.Model):
     """What the peer worker does to serve a role. Never floats alone: it belongs to one role."""
 
@@ -183,6 +186,15 @@ class DailyTask(models.Model):
 
     def get_absolute_url(self):
         return self.mission.get_absolute_url()
+
+    def get_constraints(self):
+        # Forms validate constraints with a query each. The bounds on times and duration are
+        # checked in Python already (field validators, clean()); the database still enforces
+        # them, but forms need not ask it again.
+        return [
+            (model, [c for c in constraints if c.name not in _CHECKED_IN_PYTHON])
+            for model, constraints in super().get_constraints()
+        ]
 
     @property
     def minutes_per_week(self):

@@ -101,6 +101,8 @@ def from_legacy(frequency, minutes):
             return Frequency.MONTHLY.value, 1, duration
     if frequency == "occasional" and not minutes:
         return Frequency.OCCASIONAL.value, 1, 0
+    if frequency not in {"daily", "several_a_week", "weekly", "monthly", "occasional"}:
+        return frequency, 1, minutes  # not a frequency: left for validation to refuse
     return Frequency.WEEKLY.value, 1, minutes
 
 
