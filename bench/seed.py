@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from facilitation.models import Recommendation, Review
 from missions.models import DailyTask, Frequency, Latitude, Mission, Proposal, ProposalComment
+from missions.timing import COUNTED
 from roles.models import Role, RoleAssignment, RoleEvent, RoleSheetVersion, Signature
 from structures.models import (
     Capacity,
@@ -235,7 +236,8 @@ def seed(shape):
                     mission=mission,
                     action=f"Tâche concrète {t + 1} : accompagner une personne à un rendez-vous",
                     frequency=FREQUENCIES[t % len(FREQUENCIES)],
-                    minutes_per_week=30 + 15 * (t % 7),
+                    times=2 if FREQUENCIES[t % len(FREQUENCIES)] in COUNTED else 1,
+                    duration_minutes=30 + 15 * (t % 7),
                     position=t,
                     updated_by=mission.updated_by,
                 )

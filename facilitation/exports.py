@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from missions.models import DailyTask, Mission
+from missions.timing import task_time_label
 from roles.models import Role
 
 DELIMITER = ";"
@@ -95,7 +96,7 @@ def report_rows(structure):
                 yield (
                     role_cells
                     + mission_cells
-                    + [task.action, task.get_frequency_display(), task.minutes_per_week]
+                    + [task.action, task_time_label(task), task.minutes_per_week]
                 )
 
 

@@ -37,8 +37,9 @@ class ReferenceMissionForm(forms.ModelForm):
         help_texts = {
             "typical_tasks": _(
                 'A list of tasks, each like {"action": "Faire une tournée de rue en binôme", '
-                '"frequency": "weekly", "minutes_per_week": 120}. Frequencies: daily, '
-                "several_a_week, weekly, monthly, occasional."
+                '"frequency": "weekly", "times": 1, "duration_minutes": 120}. Frequencies: daily, '
+                "times_a_week, weekly, times_a_month, monthly, quarterly, yearly, occasional; "
+                "times counts only for times_a_week and times_a_month."
             ),
             "suits_kinds": _(
                 'A list of kinds of structure, like ["caarud", "outreach"]; empty: all kinds. '

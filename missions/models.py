@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,8 +11,19 @@ from django.utils.translation import gettext_lazy as _
 from roles.models import Role
 from structures.models import StructureKind
 
-# 48 hours a week is the legal maximum in France; a task estimate above it is a typo.
-MAX_MINUTES_PER_WEEK = 48 * 60
+from .timing import (
+    COUNTED,
+    MAX_DURATION_MINUTES,
+    MAX_MINUTES_PER_WEEK,
+    MAX_TIMES,
+    Frequency,
+    minutes_per_week,
+    minutes_per_week_sql,
+    normalize_times,
+    task_values,
+)
+
+__all__ = ["MAX_MINUTES_PER_WEEK", "Frequency"]
 
 
 class Latitude(models.TextChoices):
@@ -20,12 +32,7 @@ class Latitude(models.TextChoices):
     SUPERVISED = "supervised", _("with my supervisor")
 
 
-class Frequency(models.TextChoices):
-    DAILY = "daily", _("every day")
-    SEVERAL_A_WEEK = "several_a_week", _("several times a week")
-    WEEKLY = "weekly", _("every week")
-    MONTHLY = "monthly", _("every month")
-    OCCASIONAL = "occasional", _("from time to time")
+_CHECKED_IN_PYTHON = {"task_times_only_when_counted", "task_duration_at_most_48_hours"}
 
 
 class Mission(models.Model):
@@ -123,10 +130,16 @@ class DailyTask(models.Model):
     frequency = models.CharField(
         _("how often"), max_length=20, choices=Frequency, default=Frequency.WEEKLY
     )
-    minutes_per_week = models.PositiveIntegerField(
-        _("estimated time per week (minutes)"),
+    times = models.PositiveSmallIntegerField(
+        _("how many times"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_TIMES)],
+        help_text=_("Only for “a few times a week” or “a few times a month”."),
+    )
+    duration_minutes = models.PositiveIntegerField(
+        _("time each time (minutes)"),
         default=0,
-        validators=[MaxValueValidator(MAX_MINUTES_PER_WEEK)],
+        validators=[MaxValueValidator(MAX_DURATION_MINUTES)],
         help_text=_("An estimate is enough: for example 90 for an hour and a half."),
     )
     position = models.PositiveIntegerField(default=0, editable=False)
@@ -142,7 +155,7 @@ class DailyTask(models.Model):
         verbose_name=_("updated by"),
     )
 
-    EDITABLE_FIELDS = ["action", "frequency", "minutes_per_week"]
+    EDITABLE_FIELDS = ["action", "frequency", "times", "duration_minutes"]
 
     class Meta:
         verbose_name = _("daily task")
@@ -155,7 +168,16 @@ class DailyTask(models.Model):
                 name="task_frequency_valid",
             ),
             models.CheckConstraint(
-                condition=Q(minutes_per_week__lte=MAX_MINUTES_PER_WEEK),
+                condition=Q(times__gte=1, times__lte=MAX_TIMES)
+                & (Q(frequency__in=COUNTED) | Q(times=1)),
+                name="task_times_only_when_counted",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__lte=MAX_DURATION_MINUTES),
+                name="task_duration_at_most_48_hours",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(minutes_per_week_sql(), MAX_MINUTES_PER_WEEK),
                 name="task_minutes_at_most_48_hours",
             ),
         ]
@@ -165,6 +187,35 @@ class DailyTask(models.Model):
 
     def get_absolute_url(self):
         return self.mission.get_absolute_url()
+
+    def get_constraints(self):
+        # Forms validate constraints with a query each. The bounds on times and duration are
+        # checked in Python already (field validators, clean()); the database still enforces
+        # them, but forms need not ask it again.
+        return [
+            (model, [c for c in constraints if c.name not in _CHECKED_IN_PYTHON])
+            for model, constraints in super().get_constraints()
+        ]
+
+    @property
+    def minutes_per_week(self):
+        """The time a week this task amounts to (missions.timing has the conventions)."""
+        return minutes_per_week(self.frequency, self.times, self.duration_minutes)
+
+    def clean(self):
+        self.frequency, self.times = normalize_times(self.frequency, self.times)
+        if (
+            self.duration_minutes is not None
+            and self.times
+            and self.minutes_per_week > MAX_MINUTES_PER_WEEK
+        ):
+            raise ValidationError(
+                {
+                    "duration_minutes": _(
+                        "This comes to more than 48 hours a week: check the time and how often."
+                    )
+                }
+            )
 
 
 class ProposalKind(models.TextChoices):
@@ -339,7 +390,8 @@ class ReferenceMission(models.Model):
     latitude = models.CharField(
         _("usual latitude"), max_length=20, choices=Latitude, default=Latitude.IN_PAIR
     )
-    # Typical tasks: [{"action": str, "frequency": Frequency value, "minutes_per_week": int}]
+    # Typical tasks: [{"action": str, "frequency": Frequency value, "times": int,
+    # "duration_minutes": int}] (old ones with "minutes_per_week" are still read).
     typical_tasks = models.JSONField(_("typical daily tasks"), default=list, blank=True)
     # Structure kinds it suits (structures.models.StructureKind values); empty: all kinds.
     suits_kinds = models.JSONField(_("suits these kinds of structure"), default=list, blank=True)
@@ -368,18 +420,15 @@ class ReferenceMission(models.Model):
         tasks = self.typical_tasks
         if not isinstance(tasks, list) or not all(isinstance(item, dict) for item in tasks):
             errors["typical_tasks"] = _(
-                'A list of tasks like {"action": "…", "frequency": "weekly", '
-                '"minutes_per_week": 60}.'
+                'A list of tasks like {"action": "…", "frequency": "weekly", "times": 1, '
+                '"duration_minutes": 60}.'
             )
         else:
             for item in tasks:
-                task = DailyTask(
-                    action=str(item.get("action") or "").strip(),
-                    frequency=item.get("frequency") or Frequency.WEEKLY,
-                    minutes_per_week=item.get("minutes_per_week") or 0,
-                )
+                task = DailyTask(action=str(item.get("action") or "").strip(), **task_values(item))
                 try:
                     task.clean_fields(exclude=["mission", "updated_by"])
+                    task.clean()
                 except ValidationError as error:
                     errors["typical_tasks"] = _("Task “%(action)s”: %(error)s") % {
                         "action": task.action or "?",
@@ -397,11 +446,7 @@ class ReferenceMission(models.Model):
     def task_values(self):
         """The typical tasks as the values of new daily tasks (see `clean` for their shape)."""
         return [
-            {
-                "action": str(item.get("action") or "").strip(),
-                "frequency": item.get("frequency") or Frequency.WEEKLY,
-                "minutes_per_week": int(item.get("minutes_per_week") or 0),
-            }
+            {"action": str(item.get("action") or "").strip(), **task_values(item)}
             for item in self.typical_tasks
         ]
 

@@ -18,6 +18,7 @@ from structures.models import Capacity, User
 
 from . import proposal_merge, services
 from .models import DailyTask, Mission, Proposal, ProposalComment
+from .timing import task_values, upgrade
 
 Kind = Proposal.Kind
 Status = Proposal.Status
@@ -93,12 +94,20 @@ def would_change(*, kind, target=None, proposed=None):
     return changed_fields(Proposal(kind=kind, before=before, proposed=proposed))
 
 
+def _stored(proposal, name):
+    """`proposal.before` or `.proposed`; a task's with the time keys of today (proposals stored
+    before tasks had a time each time say "minutes_per_week")."""
+    values = getattr(proposal, name)
+    return upgrade(values) if model_of(proposal.kind) is DailyTask else values
+
+
 def changed_fields(proposal):
     """What the proposal would change, field by field (FieldChange list)."""
     model = model_of(proposal.kind)
+    before = _stored(proposal, "before")
     if proposal.kind in _REMOVES:
-        return field_changes(model, model.EDITABLE_FIELDS, proposal.before, {})
-    return field_changes(model, model.EDITABLE_FIELDS, proposal.before, proposal.proposed)
+        return field_changes(model, model.EDITABLE_FIELDS, before, {})
+    return field_changes(model, model.EDITABLE_FIELDS, before, _stored(proposal, "proposed"))
 
 
 def conflicts(proposal):
@@ -115,10 +124,10 @@ def conflicts(proposal):
     to_resolve = []
     if proposal.kind in _CHANGES:
         _apply_fields, to_resolve = proposal_merge.plan(
-            model, proposal.before, proposal.proposed, current
+            model, _stored(proposal, "before"), _stored(proposal, "proposed"), current
         )
     return ProposalConflict(
-        field_changes(model, model.EDITABLE_FIELDS, proposal.before, current),
+        field_changes(model, model.EDITABLE_FIELDS, _stored(proposal, "before"), current),
         to_resolve=to_resolve,
     )
 
@@ -131,7 +140,13 @@ def revisions_shown(proposal):
     return proposal_merge.revisions_of(proposal.kind == Kind.REMOVE_MISSION, target_of(proposal))
 
 
-TASK_FIELDS = ("action", "frequency", "minutes_per_week")
+TASK_FIELDS = ("action", "frequency", "times", "duration_minutes")
+
+
+def _task_dict(item):
+    """A proposed task's values, from new keys or, in proposals stored before tasks had a time
+    each time, from the old ones ("minutes_per_week")."""
+    return {"action": item.get("action"), **task_values(item)}
 
 
 def _check_tasks(tasks):
@@ -141,10 +156,11 @@ def _check_tasks(tasks):
         raise ValidationError(_("The proposed daily tasks are not readable."))
     checked = []
     for item in tasks:
-        values = {name: item.get(name) for name in TASK_FIELDS} if isinstance(item, dict) else {}
+        values = _task_dict(item) if isinstance(item, dict) else {}
         task = DailyTask(**values)
         try:
             task.clean_fields(exclude=["mission", "updated_by"])
+            task.clean()
         except ValidationError as error:
             raise ValidationError(
                 _("Daily task “%(action)s”: %(error)s")
@@ -158,7 +174,7 @@ def proposed_tasks(proposal):
     """The daily tasks an added mission comes with, as unsaved DailyTask to show them."""
     if proposal.kind != Kind.ADD_MISSION:
         return []
-    return [DailyTask(**values) for values in proposal.proposed.get("tasks", [])]
+    return [DailyTask(**_task_dict(values)) for values in proposal.proposed.get("tasks", [])]
 
 
 def _managers(role):
@@ -239,13 +255,13 @@ def _apply(proposal, target, *, by, fields):
             tasks = values.pop("tasks", [])
             mission = services.mission_create(role=proposal.role, by=by, **values)
             for task in tasks:
-                services.task_create(mission=mission, by=by, **task)
+                services.task_create(mission=mission, by=by, **_task_dict(task))
         case Kind.CHANGE_MISSION if fields:
             services.mission_update(mission=target, by=by, revision=target.revision, **fields)
         case Kind.REMOVE_MISSION:
             services.mission_delete(mission=target, by=by)
         case Kind.ADD_TASK:
-            services.task_create(mission=target, by=by, **proposal.proposed)
+            services.task_create(mission=target, by=by, **_stored(proposal, "proposed"))
         case Kind.CHANGE_TASK if fields:
             services.task_update(task=target, by=by, revision=target.revision, **fields)
         case Kind.REMOVE_TASK:
@@ -313,7 +329,10 @@ def proposal_accept(*, proposal, by, reason="", resolutions=None, seen_revisions
     fields = {}
     if proposal.kind in _CHANGES:
         fields, _to_resolve = proposal_merge.plan(
-            type(target), proposal.before, proposal.proposed, _values(target)
+            type(target),
+            _stored(proposal, "before"),
+            _stored(proposal, "proposed"),
+            _values(target),
         )
         fields |= proposal_merge.clean_resolutions(target, found.to_resolve, resolutions)
         fields = {name: value for name, value in fields.items() if value != getattr(target, name)}

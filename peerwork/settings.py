@@ -135,6 +135,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 INVITATION_VALID_DAYS = 14
+# The sheet warns when the tasks fill less than this percentage of the contracted hours
+# (above 100 % it always warns).
+PEERWORK_TASK_TIME_LOW_SHARE = int(os.environ.get("PEERWORK_TASK_TIME_LOW_SHARE", "50"))
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 
 LANGUAGE_CODE = "fr"

@@ -12,10 +12,11 @@ class RoleForm(ChangesMixin, forms.ModelForm):
     class Meta:
         model = Role
         fields = Role.EDITABLE_FIELDS
+        localized_fields = ["contracted_hours"]  # "17,5" in French
         widgets = {
             name: forms.Textarea(attrs={"rows": 3})
             for name in ("purpose", "people_served", "supervision", "lived_experience")
-        }
+        } | {"contracted_hours": forms.TextInput(attrs={"inputmode": "decimal"})}
 
 
 class RoleEditForm(RevisionFormMixin, RoleForm):

@@ -5,6 +5,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Lower
@@ -18,6 +19,8 @@ from structures.models import Structure
 # Below this share of estimated time on missions that draw on lived experience,
 # the role risks becoming an ordinary staff job ("pair alibi").
 PEER_SHARE_THRESHOLD = 50
+# Contracted hours that make a full time (1 ETP) in France.
+FULL_TIME_HOURS = 35
 
 
 def days_since(moment):
@@ -45,6 +48,7 @@ class RoleQuerySet(models.QuerySet):
     def with_indicators(self):
         """Annotate each role with the figures behind its health indicators, computed in SQL."""
         from missions.models import DailyTask, Mission, Proposal
+        from missions.timing import minutes_per_week_sql
 
         missions = Mission.objects.filter(role=OuterRef("pk")).annotate(role_ref=models.F("role"))
         tasks = DailyTask.objects.filter(mission__role=OuterRef("pk")).annotate(
@@ -62,8 +66,8 @@ class RoleQuerySet(models.QuerySet):
                 Count("pk"),
             ),
             n_lived_missions=_subquery_int(missions.filter(draws), Count("pk")),
-            minutes_total=_subquery_int(tasks, Sum("minutes_per_week")),
-            minutes_lived=_subquery_int(tasks.filter(task_draws), Sum("minutes_per_week")),
+            minutes_total=_subquery_int(tasks, Sum(minutes_per_week_sql())),
+            minutes_lived=_subquery_int(tasks.filter(task_draws), Sum(minutes_per_week_sql())),
             n_open_proposals=_subquery_int(open_proposals, Count("pk")),
             oldest_open_proposal_at=Subquery(
                 open_proposals.order_by("created_at").values("created_at")[:1]
@@ -120,6 +124,16 @@ class Role(models.Model):
         blank=True,
         help_text=_("For example: 24 hours a week, Monday to Wednesday."),
     )
+    contracted_hours = models.FloatField(
+        _("contracted hours a week"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.5), MaxValueValidator(48)],
+        help_text=_(
+            "The hours a week in the contract, for example 24 or 17.5 (35 hours = 1 full time). "
+            "The sheet compares the time of the tasks with it."
+        ),
+    )
     supervision = models.TextField(
         _("supervision and practice analysis"),
         blank=True,
@@ -152,6 +166,7 @@ class Role(models.Model):
         "purpose",
         "people_served",
         "working_hours",
+        "contracted_hours",
         "supervision",
         "lived_experience",
     ]
@@ -166,6 +181,11 @@ class Role(models.Model):
             models.CheckConstraint(condition=~Q(title=""), name="role_title_not_empty"),
             models.UniqueConstraint(
                 "structure", Lower("title"), name="role_title_unique_in_structure"
+            ),
+            models.CheckConstraint(
+                condition=Q(contracted_hours__isnull=True)
+                | Q(contracted_hours__gte=0.5, contracted_hours__lte=48),
+                name="role_contracted_hours_at_most_48",
             ),
         ]
 
@@ -190,7 +210,15 @@ class Role(models.Model):
             adopted_number=self.adopted_number,
             adopted_at=self.adopted_at,
             n_unsigned_peer_workers=self.n_unsigned_peer_workers,
+            contracted_hours=self.contracted_hours,
         )
+
+    @property
+    def fte(self):
+        """Contracted hours as a share of a full time (35 hours = 1 ETP), or None."""
+        if self.contracted_hours is None:
+            return None
+        return round(self.contracted_hours / FULL_TIME_HOURS, 2)
 
 
 @dataclass(frozen=True)
@@ -206,6 +234,33 @@ class RoleHealth:
     adopted_number: int | None = None
     adopted_at: object = None
     n_unsigned_peer_workers: int = 0
+    contracted_hours: float | None = None
+
+    @property
+    def contract_share(self):
+        """The tasks' time a week as a percentage of the contracted hours, or None."""
+        if not self.contracted_hours:
+            return None
+        return round(100 * self.minutes_total / (60 * self.contracted_hours))
+
+    @property
+    def contract_warning(self):
+        """A plain-language warning when the tasks exceed the contract or fill far less of it
+        than `PEERWORK_TASK_TIME_LOW_SHARE` percent; None otherwise."""
+        share = self.contract_share
+        if share is None:
+            return None
+        if share > 100:
+            return _(
+                "The tasks take more time than the contract: %(share)s%% of the contracted "
+                "hours. Remove or shorten tasks, or check the hours."
+            ) % {"share": share}
+        if share < settings.PEERWORK_TASK_TIME_LOW_SHARE:
+            return _(
+                "The tasks fill only %(share)s%% of the contracted hours: what else is done "
+                "in this time? Add the missing tasks, or check the hours."
+            ) % {"share": share}
+        return None
 
     @property
     def oldest_proposal_days(self):

@@ -54,7 +54,6 @@ from reportlab.platypus.paragraph import _wsc as PLATYPUS_SPACES
 from core.fragments import FRAGMENT_SECONDS, fragment_key
 from core.singleflight import cached_build
 from structures.models import Membership
-from structures.templatetags.peerwork import duration
 
 from .models import RoleSheetVersion, Signature
 from .snapshots import diff, for_display, snapshot
@@ -212,9 +211,7 @@ def _date(value):
 def task_time(task):
     """How often a task is done and how long it takes, as printed after it (a snapshot's task
     for display, roles.snapshots.ShownTask). The one place the PDF words task time."""
-    # No line break inside "1 h 30".
-    time = duration(task.minutes_per_week).replace(" ", NBSP)
-    return f"{task.frequency}, {time} {_('a week')}"
+    return task.time  # worded once, by missions.timing.task_time_label
 
 
 def _sheet_story(data, s):

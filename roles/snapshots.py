@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from missions.models import DailyTask, Mission
+from missions.timing import task_time_label, upgrade
 
 from .models import Role
 
@@ -155,8 +156,14 @@ def diff(old, new):
     """What changed from snapshot `old` to snapshot `new`: role fields, missions, tasks."""
 
     def task_diff(old_mission, new_mission):
+        # Versions adopted before tasks had a time each time keep their old keys (versions
+        # are never rewritten): read them the way the migration converted the tasks.
         return _diff_items(
-            DailyTask, TASK_FIELDS, old_mission["tasks"], new_mission["tasks"], "action"
+            DailyTask,
+            TASK_FIELDS,
+            [upgrade(task) for task in old_mission["tasks"]],
+            [upgrade(task) for task in new_mission["tasks"]],
+            "action",
         )
 
     return SheetDiff(
@@ -170,8 +177,7 @@ def diff(old, new):
 @dataclass
 class ShownTask:
     action: str
-    frequency: str
-    minutes_per_week: int
+    time: str  # how often and how long, as people say it
 
 
 @dataclass
@@ -193,11 +199,7 @@ def for_display(data):
             ShownMission(
                 **{name: _display(Mission, name, mission[name]) for name in MISSION_FIELDS},
                 tasks=[
-                    ShownTask(
-                        action=task["action"],
-                        frequency=_display(DailyTask, "frequency", task["frequency"]),
-                        minutes_per_week=task["minutes_per_week"],
-                    )
+                    ShownTask(action=task["action"], time=task_time_label(task))
                     for task in mission["tasks"]
                 ],
             )

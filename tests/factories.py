@@ -145,8 +145,15 @@ class DailyTaskFactory(factory.django.DjangoModelFactory):
     mission = factory.SubFactory(MissionFactory)
     action = factory.Sequence(lambda n: f"Tâche concrète {n}")
     frequency = Frequency.WEEKLY
-    minutes_per_week = 60
+    times = 1
+    # `minutes_per_week=N`: a weekly task of N minutes (what most tests need).
+    duration_minutes = factory.LazyAttribute(
+        lambda o: 60 if o.minutes_per_week is None else o.minutes_per_week
+    )
     position = factory.Sequence(lambda n: n)
+
+    class Params:
+        minutes_per_week = None
 
 
 # --- proposals (appended for the joint definition) -----------------------------------------

@@ -335,7 +335,8 @@ def test_extra_post_fields_change_nothing(client, world, theirs, url):
 def test_role_edit_cannot_move_the_role_to_another_structure(client, world, theirs):
     client.force_login(world.manager)
     path = reverse("roles:edit", kwargs={"role_id": world.role.pk})
-    data = {name: getattr(world.role, name) for name in Role.EDITABLE_FIELDS}
+    # An empty field is posted as "" (contracted hours are None until given).
+    data = {name: getattr(world.role, name) or "" for name in Role.EDITABLE_FIELDS}
     data |= {"title": "Nouveau titre", "revision": world.role.revision}
     response = client.post(path, data | {"structure": theirs.structure.pk, "revision": 1})
     assert response.status_code == 302
@@ -473,7 +474,9 @@ def poisoned(world):
     """Every text field people type, filled with XSS payloads, through the services (so the
     history, the versions and the proposals carry them too)."""
     w = world
-    role_values = {name: xss(f"role-{name}") for name in Role.EDITABLE_FIELDS}
+    role_values = {
+        name: xss(f"role-{name}") for name in Role.EDITABLE_FIELDS if name != "contracted_hours"
+    }
     role_update(role=w.role, by=w.manager, revision=w.role.revision, **role_values)
     mission_values = {
         name: xss(f"mission-{name}") for name in Mission.EDITABLE_FIELDS if name != "latitude"
@@ -509,7 +512,7 @@ def poisoned(world):
         kind=Proposal.Kind.ADD_TASK,
         mission=w.mission,
         rationale=xss("declined-rationale"),
-        proposed={"action": xss("proposed-task"), "frequency": "daily", "minutes_per_week": 30},
+        proposed={"action": xss("proposed-task"), "frequency": "daily", "duration_minutes": 6},
     )
     proposal_decline(proposal=declined, by=w.manager, reason=xss("decline-reason"))
     version = version_request(role=w.role, by=w.manager)
@@ -549,7 +552,7 @@ def poisoned(world):
 
 
 LABELS = (
-    [f"role-{name}" for name in Role.EDITABLE_FIELDS]
+    [f"role-{name}" for name in Role.EDITABLE_FIELDS if name != "contracted_hours"]
     + [f"mission-{name}" for name in Mission.EDITABLE_FIELDS if name != "latitude"]
     + ["task-action", "name-manager", "name-peer", "name-fac", "structure-city"]
     + ["proposal-rationale", "proposed-includes", "comment", "declined-rationale"]

@@ -60,7 +60,7 @@ EDITABLES = {
         "missions:task_edit",
         DailyTask,
         "action",
-        {"frequency": Frequency.WEEKLY, "minutes_per_week": 60},
+        {"frequency": Frequency.WEEKLY, "duration_minutes": 60},
     ),
 }
 

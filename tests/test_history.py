@@ -232,7 +232,7 @@ def test_edits_made_through_the_pages_record_old_and_new_values(client, world):
     response = client.post(
         reverse("roles:edit", kwargs={"role_id": world.role.pk}),
         {
-            **{name: getattr(world.role, name) for name in Role.EDITABLE_FIELDS},
+            **{name: getattr(world.role, name) or "" for name in Role.EDITABLE_FIELDS},
             "working_hours": "35 h",
             "revision": world.role.revision,
         },
@@ -258,7 +258,7 @@ def test_the_history_page_shows_who_what_when_and_old_to_new(client, world):
         by=world.manager,
         revision=world.task.revision,
         frequency=Frequency.DAILY,
-        minutes_per_week=120,
+        duration_minutes=24,
     )
     client.force_login(world.facilitator)
     response = client.get(_history_url(world.role))
@@ -273,7 +273,7 @@ def test_the_history_page_shows_who_what_when_and_old_to_new(client, world):
     assert "Latitude:" in page
     assert "in pair with a colleague" in page and "on my own (autonomous)" in page
     assert "How often:" in page and "every week" in page and "every day" in page
-    assert "Estimated time per week (minutes):" in page
+    assert "Time each time (minutes):" in page
     assert "autonomous</span>" not in page  # never the stored code alone
     assert "<time datetime=" in page
     # newest first
@@ -290,7 +290,7 @@ def test_changes_within_latitude_are_labelled(client, world):
         {
             "action": "Tenir la permanence du lundi",
             "frequency": Frequency.WEEKLY,
-            "minutes_per_week": 90,
+            "duration_minutes": 90,
             "revision": world.task.revision,
         },
     )
@@ -361,7 +361,7 @@ def test_history_query_count_does_not_grow(client, world, django_assert_num_quer
             task=task,
             by=world.peer_worker,
             revision=task.revision,
-            minutes_per_week=30,
+            duration_minutes=30,
             within_latitude=True,
         )
         role_services.role_update(

@@ -87,7 +87,8 @@ def task_data(task, **changes):
     return {
         "action": task.action,
         "frequency": task.frequency,
-        "minutes_per_week": task.minutes_per_week,
+        "times": task.times,
+        "duration_minutes": task.duration_minutes,
         "revision": task.revision,
         **changes,
     }
@@ -261,13 +262,13 @@ def test_add_a_task(manager, world):
     url = reverse("missions:task_new", args=[mission.pk])
     assert_form_partial(manager.get(url, headers=HX), f"mission-{mission.pk}-form")
 
-    partial = manager.post(url, {**TASK_DATA, "minutes_per_week": 90}, headers=HX)
+    partial = manager.post(url, {**TASK_DATA, "duration_minutes": 90}, headers=HX)
     task = mission.tasks.get(action=TASK_DATA["action"])
     page = assert_sheet_update(partial, focus=f"task-{task.pk}")
     assert f'id="task-{task.pk}"' in page
     assert said(partial, "The task was added.") in page
 
-    classic = manager.post(url, {**TASK_DATA, "action": "Autre", "minutes_per_week": 30})
+    classic = manager.post(url, {**TASK_DATA, "action": "Autre", "duration_minutes": 30})
     assert classic.status_code == 302
 
 
@@ -290,7 +291,7 @@ def test_the_indicators_follow_the_change(manager, world):
     before = manager.get(world.role.get_absolute_url())
     assert said(before, "Every mission has daily tasks.") not in html(before)
 
-    partial = manager.post(url, {**TASK_DATA, "minutes_per_week": 30}, headers=HX)
+    partial = manager.post(url, {**TASK_DATA, "duration_minutes": 30}, headers=HX)
     indicators = html(partial).split('id="sheet-indicators"')[1]
     assert said(partial, "Every mission has daily tasks.") in indicators
 
@@ -303,7 +304,7 @@ def test_invalid_task_returns_the_form_with_the_typed_values(manager, world):
     url = reverse("missions:task_edit", args=[task.pk])
     typed = "Une action tapée qui ne doit pas se perdre"
 
-    response = manager.post(url, task_data(task, action=typed, minutes_per_week=-30), headers=HX)
+    response = manager.post(url, task_data(task, action=typed, duration_minutes=-30), headers=HX)
 
     page = assert_form_partial(response, f"task-{task.pk}-form")
     assert escape(typed) in page
@@ -326,7 +327,7 @@ def test_garbage_never_gives_a_500(manager, world):
     task = world.task
     for url, data in [
         (reverse("missions:task_edit", args=[task.pk]), {"revision": "abc", "frequency": "x"}),
-        (reverse("missions:task_new", args=[task.mission.pk]), {"minutes_per_week": "1e99"}),
+        (reverse("missions:task_new", args=[task.mission.pk]), {"duration_minutes": "1e99"}),
         (reverse("missions:mission_edit", args=[task.mission.pk]), {"latitude": "nowhere"}),
         (reverse("missions:mission_new", args=[world.role.pk]), {}),
     ]:

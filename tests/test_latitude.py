@@ -19,7 +19,8 @@ def _task_data(task, **changes):
     return {
         "action": task.action,
         "frequency": task.frequency,
-        "minutes_per_week": task.minutes_per_week,
+        "times": task.times,
+        "duration_minutes": task.duration_minutes,
         "revision": task.revision,
     } | changes
 
@@ -43,7 +44,7 @@ def test_peer_worker_adds_and_removes_tasks_of_an_autonomous_mission(client, aut
     client.force_login(w.peer_worker)
     client.post(
         reverse("missions:task_new", args=[w.mission.pk]),
-        {"action": "Appeler le CCAS", "frequency": Frequency.WEEKLY, "minutes_per_week": 30},
+        {"action": "Appeler le CCAS", "frequency": Frequency.WEEKLY, "duration_minutes": 30},
     )
     assert w.mission.tasks.filter(action="Appeler le CCAS").exists()
     client.post(reverse("missions:task_delete", args=[w.task.pk]))

@@ -231,8 +231,7 @@ def test_a_manager_adds_a_reference_mission_then_edits_it(client, world):
         reference.mission_fields()
     )
     assert [
-        {"action": t.action, "frequency": t.frequency, "minutes_per_week": t.minutes_per_week}
-        for t in mission.tasks.all()
+        {name: getattr(t, name) for name in DailyTask.EDITABLE_FIELDS} for t in mission.tasks.all()
     ] == reference.task_values()
     events = RoleEvent.objects.filter(role=world.role, actor=world.manager).order_by("pk")
     assert [event.kind for event in events] == [RoleEvent.Kind.MISSION_ADDED] + [
@@ -409,6 +408,7 @@ def test_platform_admins_curate_the_library(client, world):
 
     data["typical_tasks"] = '[{"action": "Tournée", "frequency": "weekly", "minutes_per_week": 60}]'
     assert client.post(change, data).status_code == 302
+    # Written the old way (minutes a week), read the new way (minutes each time).
     assert outreach().task_values() == [
-        {"action": "Tournée", "frequency": "weekly", "minutes_per_week": 60}
+        {"action": "Tournée", "frequency": "weekly", "times": 1, "duration_minutes": 60}
     ]

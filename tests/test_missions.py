@@ -18,9 +18,11 @@ MISSION_DATA = {
 }
 TASK_DATA = {
     "action": "Proposer un café et prendre des nouvelles",
-    "frequency": Frequency.SEVERAL_A_WEEK,
-    "minutes_per_week": 150,
+    "frequency": Frequency.TIMES_A_WEEK,
+    "times": 2,
+    "duration_minutes": 75,
 }
+WEEKLY = {"frequency": Frequency.WEEKLY, "times": ""}
 
 
 def html(response):
@@ -151,7 +153,7 @@ def test_add_a_task_to_a_mission(manager_client, world):
     assert response.url == world.mission.get_absolute_url()
     task = DailyTask.objects.get(mission=world.mission, action=TASK_DATA["action"])
     assert task.minutes_per_week == 150
-    assert task.frequency == Frequency.SEVERAL_A_WEEK
+    assert (task.frequency, task.times, task.duration_minutes) == (Frequency.TIMES_A_WEEK, 2, 75)
     assert list(world.mission.tasks.all())[-1] == task
     sheet = manager_client.get(world.role.get_absolute_url())
     block = html(sheet).split(f'id="mission-{world.mission.pk}"', 1)[1].split("</article>", 1)[0]
@@ -163,7 +165,8 @@ def test_adding_a_task_updates_the_share_of_time(manager_client, world):
     lived = world.mission
     assert lived.draws_on_lived_experience
     manager_client.post(
-        reverse("missions:task_new", args=[lived.pk]), {**TASK_DATA, "minutes_per_week": 240}
+        reverse("missions:task_new", args=[lived.pk]),
+        {**TASK_DATA, **WEEKLY, "duration_minutes": 240},
     )
     sheet = manager_client.get(world.role.get_absolute_url())
     # (120 + 240) lived minutes out of 480: 75 %.
@@ -238,33 +241,33 @@ def test_move_tasks_up_and_down(manager_client, world):
 @pytest.mark.parametrize("minutes", [MAX_MINUTES_PER_WEEK + 1, -30])
 def test_new_task_with_impossible_time_is_refused(manager_client, world, minutes):
     before = DailyTask.objects.count()
-    data = {**TASK_DATA, "minutes_per_week": minutes}
+    data = {**TASK_DATA, **WEEKLY, "duration_minutes": minutes}
 
     response = manager_client.post(reverse("missions:task_new", args=[world.mission.pk]), data)
 
     assert response.status_code == 200
-    assert list(response.context["form"].errors) == ["minutes_per_week"]
-    assert 'id="error_1_id_minutes_per_week"' in html(response)
+    assert list(response.context["form"].errors) == ["duration_minutes"]
+    assert 'id="error_1_id_duration_minutes"' in html(response)
     assert DailyTask.objects.count() == before
     assert shown(TASK_DATA["action"], response)
     assert f'value="{minutes}"' in html(response)
 
 
 def test_task_at_exactly_48_hours_is_accepted(manager_client, world):
-    data = {**TASK_DATA, "minutes_per_week": MAX_MINUTES_PER_WEEK}
+    data = {**TASK_DATA, **WEEKLY, "duration_minutes": MAX_MINUTES_PER_WEEK}
     response = manager_client.post(reverse("missions:task_new", args=[world.mission.pk]), data)
     assert response.status_code == 302
-    assert DailyTask.objects.filter(minutes_per_week=MAX_MINUTES_PER_WEEK).exists()
+    assert DailyTask.objects.filter(duration_minutes=MAX_MINUTES_PER_WEEK).exists()
 
 
 @pytest.mark.parametrize("minutes", [MAX_MINUTES_PER_WEEK + 1, -1, "deux heures"])
 def test_editing_a_task_with_impossible_time_is_refused(manager_client, world, minutes):
-    data = {**TASK_DATA, "minutes_per_week": minutes, "revision": world.task.revision}
+    data = {**TASK_DATA, **WEEKLY, "duration_minutes": minutes, "revision": world.task.revision}
 
     response = manager_client.post(reverse("missions:task_edit", args=[world.task.pk]), data)
 
     assert response.status_code == 200
-    assert "minutes_per_week" in response.context["form"].errors
+    assert "duration_minutes" in response.context["form"].errors
     saved = DailyTask.objects.get(pk=world.task.pk)
     assert (saved.action, saved.minutes_per_week, saved.revision) == (
         world.task.action,
@@ -314,7 +317,7 @@ def _garbage_requests(world):
         ("missions:mission_edit", mission.pk, {**MISSION_DATA}),
         ("missions:mission_edit", mission.pk, {"revision": "1"}),
         ("missions:task_new", mission.pk, {"frequency": "weekly"}),
-        ("missions:task_new", mission.pk, {**TASK_DATA, "minutes_per_week": "1e400"}),
+        ("missions:task_new", mission.pk, {**TASK_DATA, "duration_minutes": "1e400"}),
         ("missions:task_edit", task.pk, {**TASK_DATA, "revision": "abc"}),
         ("missions:task_edit", task.pk, {"action": "", "revision": ""}),
         ("roles:edit", world.role.pk, {"title": "Titre", "revision": "1.5"}),

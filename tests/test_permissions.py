@@ -214,7 +214,7 @@ def _mission_edit_data(w):
 
 
 def _task_data(w):
-    return {"action": "Tenir la permanence", "frequency": Frequency.DAILY, "minutes_per_week": 120}
+    return {"action": "Tenir la permanence", "frequency": Frequency.DAILY, "duration_minutes": 24}
 
 
 def _task_edit_data(w):
@@ -461,7 +461,7 @@ def world_state(w):
     return {
         "role": _fields(w.role, "title", "purpose", "revision"),
         "mission": _fields(w.mission, "title", "latitude", "position", "revision"),
-        "task": _fields(w.task, "action", "minutes_per_week", "position", "revision"),
+        "task": _fields(w.task, "action", "frequency", "duration_minutes", "position", "revision"),
         "mission order": list(Mission.objects.filter(role_id=w.role.pk).values_list("pk")),
         "task order": list(DailyTask.objects.filter(mission_id=w.mission.pk).values_list("pk")),
         "memberships": sorted(

@@ -472,7 +472,8 @@ NEW_MISSION = {
 NEW_TASK = {
     "action": "Tenir la permanence du jeudi",
     "frequency": Frequency.WEEKLY,
-    "minutes_per_week": 180,
+    "times": 1,
+    "duration_minutes": 180,
 }
 
 
@@ -526,12 +527,13 @@ def _add_task(world):
 
 def _change_task(world):
     url = reverse("missions:propose_task_change", args=[world.task.pk])
-    expected = values(world.task) | {"minutes_per_week": 45, "frequency": Frequency.DAILY}
+    # 9 minutes every working day: 45 minutes a week.
+    expected = values(world.task) | {"duration_minutes": 9, "frequency": Frequency.DAILY}
 
     def check(before):
         assert values(fresh(world.task)) == expected
 
-    return url, task_form_data(world.task, minutes_per_week=45, frequency=Frequency.DAILY), check
+    return url, task_form_data(world.task, duration_minutes=9, frequency=Frequency.DAILY), check
 
 
 def _remove_task(world):

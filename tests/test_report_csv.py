@@ -66,7 +66,8 @@ def test_one_row_per_task_with_the_role_indicators(client, world):
     world.mission.latitude = Latitude.AUTONOMOUS
     world.mission.save()
     task = world.task
-    task.frequency, task.minutes_per_week, task.action = Frequency.DAILY, 45, "Accueillir à 9 h"
+    # 9 minutes every working day: 45 minutes a week.
+    task.frequency, task.duration_minutes, task.action = Frequency.DAILY, 9, "Accueillir à 9 h"
     task.save()
 
     response = _download(client, world.manager, world.structure)
@@ -94,7 +95,7 @@ def test_one_row_per_task_with_the_role_indicators(client, world):
     assert first["What the mission includes"] == "Les maraudes du soir"
     assert first["What the mission does not include"] == "La distribution des repas"
     assert first["Daily task"] == "Accueillir à 9 h"
-    assert first["How often"] == "every day"
+    assert first["How often"] == "Every day · 9\u00a0min → 45\u00a0min a week"
     assert first["Minutes per week"] == "45"
     assert [row[9] for row in rows] == [
         task.action for mission in world.role.missions.all() for task in mission.tasks.all()

@@ -91,14 +91,14 @@ def test_every_demo_account_has_something_to_see(demo):
 
 def test_rerun_keeps_edits_made_in_the_demo(demo):
     task = DailyTask.objects.order_by("pk").first()
-    DailyTask.objects.filter(pk=task.pk).update(minutes_per_week=5)
+    DailyTask.objects.filter(pk=task.pk).update(duration_minutes=5)
     user = User.objects.get(email="pair@escale.example")
     user.set_password("mon-nouveau-mot-de-passe")
     user.save()
 
     seed()
 
-    assert DailyTask.objects.get(pk=task.pk).minutes_per_week == 5
+    assert DailyTask.objects.get(pk=task.pk).duration_minutes == 5
     assert User.objects.get(email="pair@escale.example").check_password("mon-nouveau-mot-de-passe")
 
 

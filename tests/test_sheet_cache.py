@@ -34,7 +34,7 @@ def test_moves_additions_and_removals_show_at_once(client, world):
     page = _sheet(client, world)
     assert page.index(second.action) < page.index(first.action)
     new = services.task_create(
-        mission=world.mission, by=world.manager, action="Appeler le CCAS", minutes_per_week=30
+        mission=world.mission, by=world.manager, action="Appeler le CCAS", duration_minutes=30
     )
     assert "Appeler le CCAS" in _sheet(client, world)
     services.task_delete(task=new, by=world.manager)

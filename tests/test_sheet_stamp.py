@@ -44,7 +44,7 @@ def _services(world):
             mission=world.role.missions.last(), by=world.manager, offset=-1
         ),
         "task added": lambda: services.task_create(
-            mission=world.mission, by=world.manager, action="Appeler le CCAS", minutes_per_week=5
+            mission=world.mission, by=world.manager, action="Appeler le CCAS", duration_minutes=5
         ),
         "task removed": lambda: services.task_delete(task=world.task, by=world.manager),
         "task moved": lambda: services.task_move(task=world.task, by=world.manager, offset=1),

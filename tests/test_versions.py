@@ -398,7 +398,7 @@ def test_the_diff_shows_missions_and_tasks_added_removed_and_changed_field_by_fi
     added = mission_services.mission_create(role=role, by=by, title="Participer aux réunions")
     mission_services.task_create(mission=added, by=by, action="Préparer l'ordre du jour")
     mission_services.task_update(
-        task=kept_task, by=by, revision=kept_task.revision, minutes_per_week=90
+        task=kept_task, by=by, revision=kept_task.revision, duration_minutes=90
     )
     mission_services.task_delete(task=removed_task, by=by)
     mission_services.task_create(mission=world.mission, by=by, action="Tenir la permanence")

@@ -24,6 +24,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from facilitation.models import Recommendation, Review
 from missions.models import DailyTask, Mission, Proposal, ProposalComment
+from missions.timing import upgrade
 from roles.models import Role, RoleAssignment, RoleEvent, RoleSheetVersion, Signature
 from structures.models import ERASED_EMAIL_DOMAIN, FacilitatorSupport, Membership, Structure
 
@@ -38,6 +39,7 @@ ROLE_FIELDS = [
     "purpose",
     "people_served",
     "working_hours",
+    "contracted_hours",
     "supervision",
     "lived_experience",
     "revision",
@@ -52,7 +54,7 @@ MISSION_FIELDS = [
     "position",
     "revision",
 ]
-TASK_FIELDS = ["action", "frequency", "minutes_per_week", "position", "revision"]
+TASK_FIELDS = ["action", "frequency", "times", "duration_minutes", "position", "revision"]
 PROPOSAL_FIELDS = [
     "kind",
     "subject",
@@ -490,7 +492,8 @@ def import_structure(document):
     for r in document["roles"]:
         role = Role.objects.create(
             structure=structure,
-            **{name: r[name] for name in ROLE_FIELDS},
+            # Documents written before roles had contracted hours have none.
+            **{name: r[name] for name in ROLE_FIELDS if name in r},
             updated_by=person(r["updated_by"]),
         )
         roles[r["ref"]] = role
@@ -506,7 +509,8 @@ def import_structure(document):
             for t in m["tasks"]:
                 task = DailyTask.objects.create(
                     mission=mission,
-                    **{name: t[name] for name in TASK_FIELDS},
+                    # Older documents give minutes a week: read them as the migration did.
+                    **{name: upgrade(t)[name] for name in TASK_FIELDS},
                     updated_by=person(t["updated_by"]),
                 )
                 tasks[t["ref"]] = task

@@ -20,6 +20,14 @@ def duration(minutes):
 
 
 @register.filter
+def task_time(task):
+    """How often and how long a task takes, with its time a week (a task or a task dict)."""
+    from missions.timing import task_time_label
+
+    return task_time_label(task)
+
+
+@register.filter
 def saved_value(obj, field_name):
     """A field of the saved object as a person reads it (choice labels, not codes)."""
     display = getattr(obj, f"get_{field_name}_display", None)

@@ -86,7 +86,7 @@ def test_manager_moves_and_edits_a_task_in_place(live_server, browser, axe_check
 
         # A mistake: the form comes back in place with the message and what was typed.
         field.fill("")
-        minutes = page.locator(f"#task-{tasks[0].pk}-form-minutes_per_week")
+        minutes = page.locator(f"#task-{tasks[0].pk}-form-duration_minutes")
         minutes.fill("95")
         page.locator(f"#task-{tasks[0].pk}-form").get_by_role("button", name="Save").click()
         expect(page.locator(f"#task-{tasks[0].pk}-form [role=alert]")).to_be_visible()
@@ -177,7 +177,7 @@ def test_manager_adds_and_removes_in_place_and_sees_a_conflict(
         form = page.locator(f"#mission-{new_mission.pk}-form")
         expect(form.get_by_label("What I do concretely")).to_be_focused()
         form.get_by_label("What I do concretely").fill("Faire le point avec l'équipe")
-        form.get_by_label("Estimated time per week").fill("60")
+        form.get_by_label("Time each time (minutes)").fill("60")
         form.get_by_role("button", name="Save").click()
         expect(page.locator(f"#mission-{new_mission.pk}")).to_contain_text(
             "Faire le point avec l'équipe"
@@ -213,7 +213,7 @@ def test_manager_adds_and_removes_in_place_and_sees_a_conflict(
             revision=tasks[2].revision,
             action="Changé par quelqu'un d'autre",
             frequency=tasks[2].frequency,
-            minutes_per_week=tasks[2].minutes_per_week,
+            duration_minutes=tasks[2].duration_minutes,
         )
         field.fill("Ce que je tape")
         page.locator(f"#task-{tasks[2].pk}-form").get_by_role("button", name="Save").click()

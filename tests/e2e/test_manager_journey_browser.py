@@ -55,12 +55,13 @@ TEAM = {
     "what it is": "Dire à l'équipe ce que les personnes rencontrées attendent.",
 }
 TEAM_LATITUDE = "with my supervisor"
-# (action, frequency, minutes a week): 420 of 510 minutes on the mission drawing on experience.
+# (action, frequency, times, minutes each time): 420 of 510 minutes a week on the mission
+# drawing on experience (3 × 120, 5 × 12; then 90).
 STREET_TASKS = [
-    ("Faire la tournée du soir avec un·e collègue", Frequency.SEVERAL_A_WEEK, 360),
-    ("Noter ce que les personnes demandent", Frequency.DAILY, 60),
+    ("Faire la tournée du soir avec un·e collègue", Frequency.TIMES_A_WEEK, 3, 120),
+    ("Noter ce que les personnes demandent", Frequency.DAILY, 1, 12),
 ]
-TEAM_TASKS = [("Raconter la semaine à la réunion d'équipe", Frequency.WEEKLY, 90)]
+TEAM_TASKS = [("Raconter la semaine à la réunion d'équipe", Frequency.WEEKLY, 1, 90)]
 
 
 @pytest.fixture
@@ -138,7 +139,7 @@ def add_mission(person, values, latitude, sheet_url):
 
 def add_task(person, mission, task, sheet_url, *, check=False):
     page = person.page
-    action, frequency, minutes = task
+    action, frequency, times, minutes = task
     link = page.get_by_role("link", name=f"{person.t('Add a task')} — {mission.title}")
     form_id = f"mission-{mission.pk}-form"
     if check:
@@ -148,7 +149,9 @@ def add_task(person, mission, task, sheet_url, *, check=False):
         scope = page.locator(f"#{form_id}") if person.js else person.main()
     field(scope, person.t("what I do concretely")).fill(action)
     field(scope, person.t("how often")).select_option(frequency)
-    field(scope, person.t("estimated time per week (minutes)")).fill(str(minutes))
+    if times > 1:
+        field(scope, person.t("how many times")).fill(str(times))
+    field(scope, person.t("time each time (minutes)")).fill(str(minutes))
     save_form(person, scope, form_id, sheet_url)
     expect(person.status()).to_contain_text(person.t("The task was added."))
     expect(page.get_by_role("article", name=mission.title)).to_contain_text(action)
@@ -359,7 +362,7 @@ def test_manager_writes_a_role_sheet_that_both_sides_adopt(
     assert team_mission.lived_experience == ""
     assert team_mission.latitude == Latitude.SUPERVISED
     for mission, tasks in [(street_mission, STREET_TASKS), (team_mission, TEAM_TASKS)]:
-        saved = mission.tasks.values_list("action", "frequency", "minutes_per_week")
+        saved = mission.tasks.values_list("action", "frequency", "times", "duration_minutes")
         assert list(saved) == [tuple(task) for task in tasks]
     version = RoleSheetVersion.objects.get(role=role)
     assert version.number == 1

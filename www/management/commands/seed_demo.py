@@ -53,6 +53,7 @@ STRUCTURES = [
                 "Personnes qui consomment des produits, souvent sans logement stable, rencontrées "
                 "à l'accueil du CAARUD, dans la rue et dans les squats."
             ),
+            "contracted_hours": 28,
             "working_hours": "28 heures par semaine, du lundi au jeudi, dont une soirée de maraude",
             "supervision": (
                 "Un point chaque semaine avec la cheffe de service. Analyse de la pratique une "
@@ -87,12 +88,16 @@ STRUCTURES = [
                     ),
                     "latitude": Latitude.IN_PAIR,
                     "tasks": [
-                        ("Faire la tournée du soir avec un·e collègue", Frequency.WEEKLY, 240),
+                        (
+                            "Faire la tournée du soir avec un·e collègue",
+                            (Frequency.TIMES_A_WEEK, 2),
+                            120,
+                        ),
                         (
                             "Remettre du matériel de réduction des risques et expliquer comment "
                             "s'en servir",
-                            Frequency.SEVERAL_A_WEEK,
-                            180,
+                            (Frequency.TIMES_A_WEEK, 3),
+                            60,
                         ),
                         (
                             "Noter, sans nom, les lieux visités et les besoins repérés",
@@ -124,13 +129,13 @@ STRUCTURES = [
                     "tasks": [
                         (
                             "Être présent·e à l'accueil collectif du matin",
-                            Frequency.SEVERAL_A_WEEK,
-                            360,
+                            (Frequency.TIMES_A_WEEK, 3),
+                            120,
                         ),
                         (
                             "Proposer un temps d'échange seul à seul à qui le souhaite",
-                            Frequency.SEVERAL_A_WEEK,
-                            180,
+                            (Frequency.TIMES_A_WEEK, 2),
+                            90,
                         ),
                     ],
                 },
@@ -178,7 +183,7 @@ STRUCTURES = [
                         (
                             "Échanger sur les situations vécues en analyse de la pratique",
                             Frequency.MONTHLY,
-                            30,
+                            120,
                         ),
                     ],
                 },
@@ -204,6 +209,7 @@ STRUCTURES = [
                 "Adultes hébergé·es au CHRS, seul·es ou en famille, après un parcours de rue ou "
                 "d'hébergement d'urgence."
             ),
+            "contracted_hours": 24,
             "working_hours": "24 heures par semaine, du mardi au vendredi",
             "supervision": (
                 "Un point toutes les deux semaines avec le chef de service. Analyse de la "
@@ -272,12 +278,12 @@ STRUCTURES = [
                         (
                             "Préparer avec les personnes les questions pour le CVS",
                             Frequency.MONTHLY,
-                            30,
+                            60,
                         ),
                         (
                             "Afficher et expliquer les comptes rendus du CVS",
-                            Frequency.MONTHLY,
-                            15,
+                            Frequency.QUARTERLY,
+                            180,
                         ),
                     ],
                 },
@@ -310,7 +316,7 @@ STRUCTURES = [
                         (
                             "Aider à l'installation : courses, compteurs, premiers papiers",
                             Frequency.OCCASIONAL,
-                            60,
+                            120,
                         ),
                     ],
                 },
@@ -325,8 +331,8 @@ STRUCTURES = [
                         ("Participer à la réunion d'équipe du mardi", Frequency.WEEKLY, 120),
                         (
                             "Noter les informations utiles dans le cahier de liaison",
-                            Frequency.SEVERAL_A_WEEK,
-                            30,
+                            (Frequency.TIMES_A_WEEK, 2),
+                            15,
                         ),
                     ],
                 },
@@ -348,6 +354,7 @@ STRUCTURES = [
             "people_served": (
                 "Personnes sans domicile ou mal logées qui viennent à l'accueil de jour."
             ),
+            "contracted_hours": 20,
             "working_hours": "20 heures par semaine, les matins du lundi au vendredi",
             "supervision": "Un point chaque mois avec la responsable.",
             "lived_experience": "Expérience de la rue et des accueils de jour.",
@@ -361,8 +368,8 @@ STRUCTURES = [
                     "excludes": "",
                     "latitude": Latitude.AUTONOMOUS,
                     "tasks": [
-                        ("Servir le café et les petits-déjeuners", Frequency.DAILY, 450),
-                        ("Tenir le registre des passages", Frequency.DAILY, 150),
+                        ("Servir le café et les petits-déjeuners", Frequency.DAILY, 90),
+                        ("Tenir le registre des passages", Frequency.DAILY, 30),
                     ],
                 },
                 {
@@ -373,8 +380,8 @@ STRUCTURES = [
                     "excludes": "",
                     "latitude": Latitude.AUTONOMOUS,
                     "tasks": [
-                        ("Ouvrir la bagagerie et ranger les affaires", Frequency.DAILY, 300),
-                        ("Remettre les tickets de douche", Frequency.DAILY, 150),
+                        ("Ouvrir la bagagerie et ranger les affaires", Frequency.DAILY, 60),
+                        ("Remettre les tickets de douche", Frequency.DAILY, 30),
                     ],
                 },
                 {
@@ -476,7 +483,14 @@ class Command(BaseCommand):
         self._user(*ADMIN, is_staff=True, is_superuser=True)
 
     def _role(self, structure, spec, manager, peers):
-        fields = ("purpose", "people_served", "working_hours", "supervision", "lived_experience")
+        fields = (
+            "purpose",
+            "people_served",
+            "working_hours",
+            "contracted_hours",
+            "supervision",
+            "lived_experience",
+        )
         role = self._get_or_create(
             Role,
             structure=structure,
@@ -514,14 +528,17 @@ class Command(BaseCommand):
                     },
                 },
             )
-            for task_position, (action, frequency, minutes) in enumerate(mission_spec["tasks"]):
+            # (action, how often, minutes each time); "n times" kinds as (frequency, n).
+            for task_position, (action, how_often, each) in enumerate(mission_spec["tasks"]):
+                frequency, times = how_often if isinstance(how_often, tuple) else (how_often, 1)
                 self._get_or_create(
                     DailyTask,
                     mission=mission,
                     action=action,
                     defaults={
                         "frequency": frequency,
-                        "minutes_per_week": minutes,
+                        "times": times,
+                        "duration_minutes": each,
                         "position": task_position,
                         "updated_by": manager,
                     },
