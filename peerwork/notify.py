@@ -1,10 +1,11 @@
-"""E-mails to people, each in their own language, sent once the transaction has committed."""
+"""E-mails to people, each in their own language, queued in the outbox (outbox/): saved with
+the change they announce and sent by a task once it has committed."""
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from outbox.mail import queue_many
 
 
 def absolute(path):
@@ -14,20 +15,14 @@ def absolute(path):
 def notify(users, *, subject, template, context):
     """E-mail each active user once. `subject` is a lazy translation with %(…)s from `context`.
 
-    Sent on commit, so a change that is rolled back announces nothing.
+    A change that is rolled back takes its e-mails with it; a mail server that fails delays
+    them (they are retried), it never fails the change.
     """
     recipients = {user.pk: user for user in users if user and user.is_active and user.email}
-
-    def send():
-        for user in recipients.values():
-            with translation.override(user.language or settings.LANGUAGE_CODE):
-                data = {**context, "recipient": user}
-                send_mail(
-                    subject=str(subject) % data,
-                    message=render_to_string(template, data),
-                    from_email=None,
-                    recipient_list=[user.email],
-                )
-
-    if recipients:
-        transaction.on_commit(send)
+    mails = []
+    for user in recipients.values():
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            data = {**context, "recipient": user}
+            mails.append((user.email, str(subject) % data, render_to_string(template, data)))
+    if mails:
+        queue_many(mails)

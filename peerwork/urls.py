@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from outbox.forms import PasswordResetForm
 from peerwork.health import healthz
 from structures import account_views, portfolio_views
 from structures import views as structure_views
@@ -32,7 +33,11 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # A trivial page for logged-in people: the baseline of `make bench` (bench/bench_load.py).
     path("accounts/ping/", TemplateView.as_view(template_name="ping.html"), name="ping"),
-    path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        name="password_reset",
+    ),
     path(
         "accounts/password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
