@@ -288,5 +288,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {
         "peerwork.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+        # Not a line per e-mail sent under DEBUG; failures (ERROR) and the outbox's own
+        # warnings still show. `db_worker` sets its own level (-v).
+        "django.tasks": {"level": "WARNING"},
     },
 }
