@@ -18,6 +18,9 @@ class Message(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
+    # A retry that runs earlier does nothing: a message has one line of retries, even when it
+    # was enqueued twice (`manage.py requeue_outbox`).
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
@@ -25,6 +28,13 @@ class Message(models.Model):
         verbose_name = _("e-mail")
         verbose_name_plural = _("e-mails")
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(sent_at__isnull=True),
+                name="outbox_message_waiting_idx",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(sent_at__isnull=True) | Q(attempts__gte=1),

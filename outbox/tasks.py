@@ -34,13 +34,20 @@ def deliver(message_id):
         )
         if message is None:
             return "skipped"
+        if message.attempts and message.next_attempt_at > now:
+            # A second line of retries (the message was enqueued twice): the first one waits.
+            # Never for a first try, which another host's clock could otherwise put "early".
+            return "not due"
         message.attempts += 1
         message.last_attempt_at = now
         try:
             EmailMessage(message.subject, message.body, None, [message.to]).send()
         except Exception as error:
             message.last_error = f"{type(error).__name__}: {error}"[:2000]
-            message.save(update_fields=["attempts", "last_attempt_at", "last_error"])
+            message.next_attempt_at = now + timedelta(seconds=retry_delay(message.attempts))
+            message.save(
+                update_fields=["attempts", "last_attempt_at", "last_error", "next_attempt_at"]
+            )
         else:
             message.sent_at, message.body, message.last_error = timezone.now(), "", ""
             message.save(
@@ -72,5 +79,5 @@ def _after_failure(message):
         delay,
         message.last_error,
     )
-    deliver.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue(message.pk)
+    deliver.using(run_after=message.next_attempt_at).enqueue(message.pk)
     return "retry"

@@ -302,3 +302,30 @@ def test_a_rolled_back_invitation_sends_nothing(world, database_queue):
     assert not Message.objects.exists()
     assert not DBTaskResult.objects.exists()
     assert mail.outbox == []
+
+
+@queue_test
+def test_a_message_enqueued_twice_keeps_one_line_of_retries(world, settings, database_queue):
+    settings.MAILERS = DOWN
+    propose(world)
+    deliver.enqueue(Message.objects.get().pk)
+    run_worker()
+    # The second task found the first had tried: one try, one retry waiting.
+    assert Message.objects.get().attempts == 1
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+
+
+@queue_test
+def test_requeue_outbox_sends_a_mail_whose_task_was_lost(world, database_queue, later):
+    propose(world)
+    DBTaskResult.objects.all().delete()  # as if the worker had died with it
+    call_command("requeue_outbox", verbosity=0)
+    assert not DBTaskResult.objects.exists(), "not overdue yet: its task may still come"
+
+    later(31 * 60)
+    call_command("requeue_outbox", verbosity=0)
+    run_worker()
+    assert [m.to for m in mail.outbox] == [[world.manager.email]]
+    call_command("requeue_outbox", verbosity=0)
+    run_worker()
+    assert len(mail.outbox) == 1
