@@ -29,7 +29,7 @@ def single_line(text):
 
 def queue(*, to, subject, body):
     """Save the e-mail now; its delivery task is enqueued once the transaction commits."""
-    return queue_many([(to, subject, body)])
+    return queue_many([(to, subject, body)])[0]
 
 
 def queue_many(mails):

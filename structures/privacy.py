@@ -14,6 +14,7 @@ from django.db.models import Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from outbox.models import Message
 from peerwork.security_log import security_log
 
 from .models import (
@@ -70,6 +71,8 @@ def person_erase(*, user, by):
     invitations = Invitation.objects.filter(email__iexact=old_email)
     invitations.filter(accepted_at__isnull=True).delete()
     invitations.update(email=user.email, full_name="")
+    # E-mails to the address, sent or waiting: the outbox keeps no trace of the person.
+    Message.objects.filter(to__iexact=old_email).delete()
     # The history names the peer worker in the subject of (un)assignment events.
     RoleEvent.objects.filter(
         kind__in=[RoleEvent.Kind.ASSIGNED, RoleEvent.Kind.UNASSIGNED], subject__in=old_names

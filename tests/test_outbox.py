@@ -329,3 +329,15 @@ def test_requeue_outbox_sends_a_mail_whose_task_was_lost(world, database_queue, 
     call_command("requeue_outbox", verbosity=0)
     run_worker()
     assert len(mail.outbox) == 1
+
+
+def test_erasing_a_person_erases_their_emails(world, django_capture_on_commit_callbacks):
+    from structures.privacy import person_erase
+
+    address = world.manager.email
+    with django_capture_on_commit_callbacks(execute=True):
+        propose(world)
+    queue(to=address.upper(), subject="En attente", body="…")
+    queue(to="someone@example.org", subject="Autre", body="…")
+    person_erase(user=world.manager, by=None)
+    assert list(Message.objects.values_list("to", flat=True)) == ["someone@example.org"]
