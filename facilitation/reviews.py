@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.notify import absolute, notify
+from outbox.notify import absolute, notify
 from structures.models import Capacity, FacilitatorSupport, User
 
 from .models import Recommendation, RecommendationStatus, Review, ReviewRevision

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.notify import absolute, notify
+from outbox.notify import absolute, notify
 from roles.history import record
 from roles.models import RoleEvent
 from roles.snapshots import field_changes

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "missions",
     "facilitation",
     "www",
+    "outbox",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "axes",
+    "django_tasks_db",
     # After "axes": connects the security log and the login throttle (peerwork/apps.py).
     "peerwork.apps.PeerworkConfig",
 ]
@@ -173,9 +175,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Django 6.1 mailers: in DEBUG the console (a newcomer sees e-mails in the terminal), else SMTP.
 EMAIL_BACKEND_PATH = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+    "outbox.backends.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
 _mailer = {"BACKEND": EMAIL_BACKEND_PATH}
 if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
@@ -185,11 +185,30 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
         "username": os.environ.get("EMAIL_HOST_USER", ""),
         "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
         "use_tls": envbool("EMAIL_USE_TLS", False),
+        # Seconds: a server that does not answer fails the try, the outbox retries later.
+        "timeout": int(os.environ.get("EMAIL_TIMEOUT", "30")),
     }
 MAILERS = {"default": _mailer}
 # Links in e-mails point here (no request at hand when a notification is sent).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "peerwork <noreply@peerwork.localhost>")
+# E-mails wait in the outbox (outbox/) for a task: in production a database queue emptied by
+# `manage.py db_worker` (README, "Production"); under DEBUG the task runs at once, in the
+# request, so `make run` prints the e-mails in its terminal.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "TASKS_BACKEND",
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if DEBUG
+            else "django_tasks_db.DatabaseBackend",
+        )
+    }
+}
+# A failed e-mail is tried again after OUTBOX_RETRY_SECONDS, then twice as long each time
+# (at most 6 hours apart), OUTBOX_MAX_ATTEMPTS times in all (10: about 8 hours and a half).
+OUTBOX_RETRY_SECONDS = int(os.environ.get("OUTBOX_RETRY_SECONDS", "60"))
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "10"))
 
 # Content Security Policy: only our own files, no inline script without the nonce.
 SECURE_CSP = {
@@ -275,5 +294,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {
         "peerwork.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+        # Not a line per e-mail sent under DEBUG; failures (ERROR) and the outbox's own
+        # warnings still show. `db_worker` sets its own level (-v).
+        "django.tasks": {"level": "WARNING"},
     },
 }

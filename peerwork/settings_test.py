@@ -10,6 +10,9 @@ from .settings import DATABASES
 # One PBKDF2 check takes ~0.3 s here; tests log in many times.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# Tasks run at once (on commit): tests read mail.outbox. tests/test_outbox.py switches to the
+# database queue and runs its worker.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 # Manifest storage needs collectstatic; the live server of browser tests serves files as they are.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from facilitation import portfolio_views
+from outbox.forms import PasswordResetForm
 from peerwork.health import healthz
 from roles import views as role_views
 from structures import urls as structure_urls
@@ -52,7 +53,11 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # A trivial page for logged-in people: the baseline of `make bench` (bench/bench_load.py).
     path("accounts/ping/", TemplateView.as_view(template_name="ping.html"), name="ping"),
-    path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        name="password_reset",
+    ),
     path(
         "accounts/password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.notify import absolute, notify
 from missions.models import Mission
+from outbox.notify import absolute, notify
 
 from .history import record
 from .models import Role, RoleEvent, RoleSheetVersion, Signature

@@ -5,19 +5,22 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from outbox.mail import queue
+from outbox.notify import absolute
+
 from .models import Invitation, Membership, Structure
 
 
 @transaction.atomic
-def invitation_send(*, structure, email, capacity, full_name="", by, base_url, language):
-    """Invite a colleague by e-mail. Returns the invitation; the link is only in the e-mail."""
+def invitation_send(*, structure, email, capacity, full_name="", by, language):
+    """Invite a colleague by e-mail. Returns the invitation; the link is only in the e-mail,
+    which leaves once the invitation is committed (outbox)."""
     email = email.strip().lower()
     if Membership.objects.active().filter(structure=structure, user__email__iexact=email).exists():
         raise ValidationError({"email": _("This person is already a member of the structure.")})
@@ -40,7 +43,7 @@ def invitation_send(*, structure, email, capacity, full_name="", by, base_url, l
     )
     token = invitation.set_new_token()
     invitation.save()
-    link = base_url + reverse("invitation_accept", kwargs={"token": token})
+    link = absolute(reverse("invitation_accept", kwargs={"token": token}))
     with translation.override(language):
         context = {
             "invitation": invitation,
@@ -48,12 +51,11 @@ def invitation_send(*, structure, email, capacity, full_name="", by, base_url, l
             "inviter": by,
             "valid_days": settings.INVITATION_VALID_DAYS,
         }
-        send_mail(
+        queue(
+            to=email,
             subject=_("You are invited to join %(structure)s on peerwork")
             % {"structure": structure.name},
-            message=render_to_string("structures/email/invitation.txt", context),
-            from_email=None,
-            recipient_list=[email],
+            body=render_to_string("structures/email/invitation.txt", context),
         )
     return invitation
 

@@ -22,7 +22,6 @@ def member_invite(request, slug):
             invitation_send(
                 structure=structure,
                 by=request.user,
-                base_url=request.build_absolute_uri("/")[:-1],
                 language=translation.get_language(),
                 **form.cleaned_data,
             )

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.messages import constants, get_messages
 from django.core import mail
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -20,11 +21,13 @@ STRONG_PASSWORD = "Rencontrer-les-gens-2025"
 
 def invite(client, world, email=NEW_EMAIL, capacity=Capacity.PEER_WORKER, full_name="", **extra):
     client.force_login(world.manager)
-    return client.post(
-        reverse("structures:member_invite", args=[world.structure.slug]),
-        {"email": email, "full_name": full_name, "capacity": capacity},
-        **extra,
-    )
+    # The e-mail leaves once the invitation is committed (the outbox).
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            reverse("structures:member_invite", args=[world.structure.slug]),
+            {"email": email, "full_name": full_name, "capacity": capacity},
+            **extra,
+        )
 
 
 def link_path(message):

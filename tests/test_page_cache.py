@@ -69,7 +69,6 @@ def test_structure_page_shows_people_arriving_and_leaving(world):
         email="nouvelle@example.org",
         capacity=Capacity.PEER_WORKER,
         by=world.manager,
-        base_url="http://testserver",
         language="fr",
     )
     assert "nouvelle@example.org" in _page(world.manager, url)

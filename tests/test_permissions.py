@@ -606,8 +606,9 @@ def test_public_pages_open_to_anonymous(client, db, name, kwargs):
     assert client.get(reverse(name, kwargs=kwargs)).status_code == 200
 
 
-def test_password_reset_post_works_for_anonymous(client, world):
-    response = client.post(reverse("password_reset"), {"email": world.peer_worker.email})
+def test_password_reset_post_works_for_anonymous(client, world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": world.peer_worker.email})
     assert response.status_code == 302
     assert response["Location"] == reverse("password_reset_done")
     assert len(mail.outbox) == 1

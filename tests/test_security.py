@@ -479,8 +479,11 @@ def use_link(client, link, password=NEW_PASSWORD):
     return opened, client.post(form_url, {"new_password1": password, "new_password2": password})
 
 
-def test_password_reset_link_from_the_email_works_once(client, person):
-    response = client.post(reverse("password_reset"), {"email": person.email})
+def test_password_reset_link_from_the_email_works_once(
+    client, person, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": person.email})
     assert response.status_code == 302
     [message] = mail.outbox
     link = re.search(r"https?://[^/\s]+(/accounts/reset/\S+/)", message.body).group(1)

@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from core.notify import absolute
 from missions import services as mission_services
 from missions.models import Latitude
+from outbox.notify import absolute
 from roles.models import RoleEvent, RoleSheetVersion, Signature
 from roles.services import role_update
 from roles.snapshots import diff, snapshot

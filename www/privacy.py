@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from core.security_log import security_log
 from facilitation.models import Recommendation, Review
 from missions.models import Proposal, ProposalComment
+from outbox.models import Message
 from roles.history import record
 from roles.models import RoleAssignment, RoleEvent, Signature
 from structures.models import (
@@ -92,6 +93,8 @@ def person_erase(*, user, by):
     supports.filter(Q(end_date__isnull=True) | Q(end_date__gt=today)).update(end_date=today)
     Invitation.objects.filter(pk__in=invitations, accepted_at__isnull=True).delete()
     Invitation.objects.filter(pk__in=invitations).update(email=user.email, full_name="")
+    # E-mails to the person's addresses, sent or waiting: the outbox keeps no trace of them.
+    Message.objects.annotate(to_lower=Lower("to")).filter(to_lower__in=emails).delete()
     # Lines written before the history referred to people by key, in the structures the
     # person belonged to (a namesake elsewhere keeps their lines).
     RoleEvent.objects.filter(
