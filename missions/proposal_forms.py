@@ -8,6 +8,8 @@ Each form of the proposal page has its own `auto_id`, so that two fields both na
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from peerwork.text import validate_text_length
+
 
 class _PageForm(forms.Form):
     id_prefix = "id_%s"
@@ -27,6 +29,7 @@ class RationaleForm(_PageForm):
             "work. The managers read it before deciding. No health details and no names of "
             "people accompanied."
         ),
+        validators=[validate_text_length],
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
@@ -40,6 +43,7 @@ class CommentForm(_PageForm):
             "Everyone taking part in this proposal will receive it by e-mail. No health details "
             "and no names of people accompanied."
         ),
+        validators=[validate_text_length],
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -50,6 +54,7 @@ class AcceptForm(_PageForm):
     reason = forms.CharField(
         label=_("A word for the author (optional)"),
         required=False,
+        validators=[validate_text_length],
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     acknowledge_conflict = forms.BooleanField(
@@ -73,5 +78,6 @@ class DeclineForm(_PageForm):
     reason = forms.CharField(
         label=_("Why do you decline?"),
         help_text=_("Required: the author needs to know why."),
+        validators=[validate_text_length],
         widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -4,6 +4,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from peerwork.concurrency import TRY_AGAIN_MESSAGE, TryAgain
 from peerwork.editing import InPlace, save_or_render
 from roles.sheet import sheet_update
 from structures.access import get_mission_for_user, get_role_for_user, get_task_for_user
@@ -117,10 +118,15 @@ def mission_delete(request, mission_id):
 def mission_move(request, mission_id):
     mission, access = get_mission_for_user(request.user, mission_id)
     access.require_edit()
-    services.mission_move(mission=mission, by=request.user, offset=_offset(request))
+    try:
+        services.mission_move(mission=mission, by=request.user, offset=_offset(request))
+    except TryAgain:
+        messages.error(request, TRY_AGAIN_MESSAGE)
+    else:
+        if request.htmx:
+            # On the page the new place is seen; in place, a screen reader hears it too.
+            messages.success(request, _("The mission was moved."))
     if request.htmx:
-        # On the page the new place is seen; in place, a screen reader hears it too.
-        messages.success(request, _("The mission was moved."))
         return sheet_update(request, mission.role_id, focus=_mission_focus(mission))
     return redirect(mission.get_absolute_url())
 
@@ -217,13 +223,18 @@ def task_delete(request, task_id):
 def task_move(request, task_id):
     task, access = get_task_for_user(request.user, task_id)
     access.require(access.can_edit_tasks(task.mission))
-    services.task_move(
-        task=task,
-        by=request.user,
-        offset=_offset(request),
-        within_latitude=access.within_latitude(task.mission),
-    )
+    try:
+        services.task_move(
+            task=task,
+            by=request.user,
+            offset=_offset(request),
+            within_latitude=access.within_latitude(task.mission),
+        )
+    except TryAgain:
+        messages.error(request, TRY_AGAIN_MESSAGE)
+    else:
+        if request.htmx:
+            messages.success(request, _("The task was moved."))
     if request.htmx:
-        messages.success(request, _("The task was moved."))
         return sheet_update(request, task.mission.role_id, focus=f"task-{task.pk}")
     return redirect(task.mission.get_absolute_url())

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from missions.models import Mission
+from peerwork.text import validate_text_length
 from structures.access import get_role_for_user
 
 from . import versions as services
@@ -35,6 +36,7 @@ class VersionAnswerForm(forms.Form):
     comment = forms.CharField(
         label=gettext_lazy("Your comment"),
         required=False,
+        validators=[validate_text_length],
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy(
             "Needed if you ask for changes: say what should change. Optional when you sign."
