@@ -56,8 +56,15 @@ def mission_update(*, mission, by, revision, **fields):
 @retry_once
 @transaction.atomic
 def mission_delete(*, mission, by):
+    target_id = mission.pk  # delete() forgets it
     mission.delete()
-    record(mission.role_id, by=by, kind=Kind.MISSION_REMOVED, subject=mission.title)
+    record(
+        mission.role_id,
+        by=by,
+        kind=Kind.MISSION_REMOVED,
+        subject=mission.title,
+        target_id=target_id,
+    )
 
 
 @retry_once
@@ -69,7 +76,9 @@ def mission_move(*, mission, by, offset):
     return moved
 
 
-def _task_event(task, *, by, kind, changes=None, within_latitude=False, role_id=None):
+def _task_event(
+    task, *, by, kind, changes=None, within_latitude=False, role_id=None, target_id=None
+):
     record(
         role_id or task.mission.role_id,
         by=by,
@@ -77,6 +86,7 @@ def _task_event(task, *, by, kind, changes=None, within_latitude=False, role_id=
         subject=task.action,
         changes=changes,
         within_latitude=within_latitude,
+        target_id=target_id,
     )
 
 
@@ -111,8 +121,15 @@ def task_update(*, task, by, revision, within_latitude=False, **fields):
 @retry_once
 @transaction.atomic
 def task_delete(*, task, by, within_latitude=False):
+    target_id = task.pk  # delete() forgets it
     task.delete()
-    _task_event(task, by=by, kind=Kind.TASK_REMOVED, within_latitude=within_latitude)
+    _task_event(
+        task,
+        by=by,
+        kind=Kind.TASK_REMOVED,
+        within_latitude=within_latitude,
+        target_id=target_id,
+    )
 
 
 @retry_once

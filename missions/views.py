@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -6,11 +7,13 @@ from django.views.decorators.http import require_POST
 
 from peerwork.concurrency import TRY_AGAIN_MESSAGE, TryAgain
 from peerwork.editing import InPlace, save_or_render
+from roles.models import RoleEvent
 from roles.sheet import sheet_update
 from structures.access import get_mission_for_user, get_role_for_user, get_task_for_user
 
 from . import services
 from .forms import MissionEditForm, MissionForm, TaskEditForm, TaskForm
+from .removed import removed_or_404
 
 _OFFSETS = {"up": -1, "down": 1}
 
@@ -67,7 +70,18 @@ def mission_new(request, role_id):
 
 
 def mission_edit(request, mission_id):
-    mission, access = get_mission_for_user(request.user, mission_id)
+    try:
+        mission, access = get_mission_for_user(request.user, mission_id)
+    except Http404:
+        return removed_or_404(
+            request,
+            kind=RoleEvent.Kind.MISSION_REMOVED,
+            target_id=mission_id,
+            form_class=MissionEditForm,
+            allowed=lambda access: access.can_edit,
+            form_id=f"mission-{mission_id}-form",
+            level=_IN_CARD,
+        )
     access.require_edit()
     form = MissionEditForm(request.POST or None, instance=mission)
     return save_or_render(
@@ -162,7 +176,19 @@ def task_new(request, mission_id):
 
 
 def task_edit(request, task_id):
-    task, access = get_task_for_user(request.user, task_id)
+    try:
+        task, access = get_task_for_user(request.user, task_id)
+    except Http404:
+        return removed_or_404(
+            request,
+            kind=RoleEvent.Kind.TASK_REMOVED,
+            target_id=task_id,
+            form_class=TaskEditForm,
+            # The mission's latitude is not known any more: the people on the role.
+            allowed=lambda access: access.can_propose,
+            form_id=f"task-{task_id}-form",
+            level=_IN_TASK,
+        )
     access.require(access.can_edit_tasks(task.mission))
     form = TaskEditForm(request.POST or None, instance=task)
     return save_or_render(

@@ -5,7 +5,7 @@ from .models import RoleEvent
 Kind = RoleEvent.Kind
 
 
-def record(role_id, *, by, kind, subject="", changes=None, within_latitude=False):
+def record(role_id, *, by, kind, subject="", changes=None, within_latitude=False, target_id=None):
     return RoleEvent.objects.create(
         role_id=role_id,
         actor=by,
@@ -13,6 +13,7 @@ def record(role_id, *, by, kind, subject="", changes=None, within_latitude=False
         subject=str(subject)[:300],
         changes=changes or {},
         within_latitude=within_latitude,
+        target_id=target_id,
     )
 
 

@@ -363,12 +363,22 @@ class RoleEvent(models.Model):
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     # A peer worker changed a task of an autonomous mission directly, without a proposal.
     within_latitude = models.BooleanField(_("within the peer worker's latitude"), default=False)
+    # The id of the removed mission or task, so that someone still editing it is told who
+    # removed it (missions/removed.py) rather than meeting a bare 404.
+    target_id = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("history event")
         verbose_name_plural = _("history events")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["role", "-at"], name="roleevent_role_at")]
+        indexes = [
+            models.Index(fields=["role", "-at"], name="roleevent_role_at"),
+            models.Index(
+                fields=["target_id"],
+                condition=Q(target_id__isnull=False),
+                name="roleevent_removed_target",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=[k.value for k in RoleEventKind]),

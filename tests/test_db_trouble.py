@@ -11,16 +11,22 @@
 """
 
 import os
+import socket
 import threading
+import time
 
 import pytest
-from django.db import connection, connections
-from django.test import Client
+from django.conf import settings
+from django.db import OperationalError, connection, connections
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils.html import escape
 
+from missions.models import DailyTask, Mission
+from peerwork import health
+from peerwork.concurrency import TryAgain, retry_once
 from roles.models import Role
-from structures.models import Capacity
+from structures.models import Capacity, Invitation
 
 from .factories import MembershipFactory, RoleFactory, StructureFactory
 
@@ -145,3 +151,439 @@ def test_parallel_moves_never_give_a_server_error():
     assert {status for statuses in results for status in statuses} == {302}
     positions = sorted(role.missions.values_list("position", flat=True))
     assert positions == list(range(len(missions)))
+
+
+def _deadlock():
+    """An OperationalError as Django raises it for a PostgreSQL deadlock."""
+    cause = type("DeadlockDetected", (Exception,), {"sqlstate": "40P01"})("deadlock detected")
+    error = OperationalError("deadlock detected")
+    error.__cause__ = cause
+    return error
+
+
+def test_a_deadlock_is_retried_once_then_the_write_goes_through(world):
+    calls = []
+
+    @retry_once
+    def write():
+        calls.append(1)
+        Mission.objects.filter(pk=world.mission.pk).update(title="Écrit")
+        if len(calls) == 1:
+            raise _deadlock()
+        return "done"
+
+    assert write() == "done"
+    assert len(calls) == 2
+    assert Mission.objects.get(pk=world.mission.pk).title == "Écrit"
+
+
+def test_two_deadlocks_in_a_row_raise_try_again_and_write_nothing(world):
+    @retry_once
+    def write():
+        Mission.objects.filter(pk=world.mission.pk).update(title="Jamais écrit")
+        raise _deadlock()
+
+    with pytest.raises(TryAgain):
+        write()
+    assert Mission.objects.get(pk=world.mission.pk).title != "Jamais écrit"
+
+
+def test_other_database_errors_are_not_retried(world):
+    calls = []
+
+    @retry_once
+    def write():
+        calls.append(1)
+        raise OperationalError("disk full")
+
+    with pytest.raises(OperationalError):
+        write()
+    assert calls == [1]
+
+
+@pytest.fixture
+def deadlocking(monkeypatch):
+    """Every UPDATE of a mission or task deadlocks, however often it is tried."""
+    from django.db.models import QuerySet
+
+    original = QuerySet.update
+
+    def update(queryset, **kwargs):
+        if queryset.model in (Mission, DailyTask):
+            raise _deadlock()
+        return original(queryset, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "update", update)
+    monkeypatch.setattr(QuerySet, "bulk_update", lambda queryset, *a, **k: update(queryset))
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "Someone else was saving at the same moment, so nothing was saved."),
+        ("fr", "Quelqu'un d'autre enregistrait au même moment"),
+    ],
+)
+def test_an_edit_that_keeps_deadlocking_says_try_again_and_keeps_the_text(
+    world, deadlocking, language, message
+):
+    client = _client(world.manager, language)
+    url = reverse("missions:mission_edit", args=[world.mission.pk])
+    data = {
+        "title": "Mon titre tapé",
+        "description": "Tout ce que j'ai écrit",
+        "latitude": world.mission.latitude,
+        "revision": world.mission.revision,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert escape(message) in page
+    assert escape("Tout ce que j'ai écrit") in page
+    assert Mission.objects.get(pk=world.mission.pk).title != "Mon titre tapé"
+
+
+def test_a_move_that_keeps_deadlocking_says_try_again(world, deadlocking):
+    client = _client(world.manager, "en")
+    url = reverse("missions:mission_move", args=[world.mission.pk])
+    response = client.post(url, {"direction": "down"}, follow=True)
+    assert response.status_code == 200
+    assert escape("Please try again.") in response.content.decode()
+
+
+def test_an_unanswered_race_or_a_timeout_elsewhere_is_a_503_page(world, monkeypatch):
+    import structures.views
+
+    client = _client(world.manager, "en")
+
+    def busy(*args, **kwargs):
+        raise TryAgain
+
+    monkeypatch.setattr(structures.views, "role_create", busy)
+    url = reverse("structures:role_new", args=[world.structure.slug])
+    with override_settings(DEBUG=False):
+        response = client.post(url, {**ROLE_DATA, "title": "Un rôle"})
+    assert response.status_code == 409  # save_or_render keeps the form
+
+    def timeout(*args, **kwargs):
+        raise OperationalError("canceling statement due to statement timeout")
+
+    monkeypatch.setattr(structures.views, "invitation_send", timeout)
+    url = reverse("structures:member_invite", args=[world.structure.slug])
+    data = {"email": "nouvelle@example.org", "capacity": Capacity.PEER_WORKER}
+    response = client.post(url, data)
+    assert response.status_code == 503
+    assert response["Retry-After"]
+    assert "Please try again in a moment." in response.content.decode()
+
+
+# --- 2. a database that does not answer -----------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_healthz_answers_503_within_2_seconds_when_the_database_is_frozen(client, monkeypatch):
+    assert client.get(reverse("healthz")).status_code == 200  # and the views are loaded
+    wrapper = connections["default"]
+    thaw = threading.Event()
+
+    def frozen(*args, **kwargs):
+        thaw.wait(TIMEOUT_SECONDS)
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(wrapper, "cursor", frozen)
+    try:
+        started = time.monotonic()
+        response = client.get(reverse("healthz"))
+        assert response.status_code == 503
+        assert time.monotonic() - started < 2
+        # While the first probe waits, the next ones answer at once, without a new thread.
+        started = time.monotonic()
+        assert client.get(reverse("healthz")).status_code == 503
+        assert time.monotonic() - started < 0.5
+    finally:
+        thaw.set()
+        monkeypatch.undo()
+        deadline = time.monotonic() + 10
+        while health._stuck.is_set() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        connections["default"].close()
+        connections["default"] = wrapper
+    # The database is back: so is "ok".
+    assert client.get(reverse("healthz")).status_code == 200
+
+
+def test_connections_and_statements_time_out(db):
+    _postgresql_only()
+    options = settings.DATABASES["default"]["OPTIONS"]
+    assert options["connect_timeout"] == 2
+    assert "statement_timeout=10000" in options["options"]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone() == ("10s",)
+
+
+def test_connecting_to_a_server_that_never_answers_gives_up_quickly(db):
+    """A socket that accepts connections (the kernel does) and never says a word."""
+    _postgresql_only()
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    try:
+        host, port = silent.getsockname()
+        settings_dict = {**connection.settings_dict, "HOST": host, "PORT": str(port)}
+        frozen = type(connections["default"])(settings_dict, alias="frozen")
+        started = time.monotonic()
+        with pytest.raises(OperationalError):
+            frozen.ensure_connection()
+        assert time.monotonic() - started < 4
+    finally:
+        silent.close()
+
+
+# --- 3. bounded fields, single lines ----------------------------------------------------------
+
+LONG_ADDRESS = "a" * 288 + "@example.org"  # 300 characters: a valid address, too long to store
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_an_invitation_address_longer_than_its_column_is_refused_clearly(world, language):
+    assert len(LONG_ADDRESS) == 300
+    client = _client(world.manager, language)
+    url = reverse("structures:member_invite", args=[world.structure.slug])
+    data = {"email": LONG_ADDRESS, "full_name": "Ana", "capacity": Capacity.PEER_WORKER}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    expected = {
+        "fr": "Assurez-vous que cette valeur comporte au plus 254 caractères",
+        "en": "Ensure this value has at most 254 characters",
+    }[language]
+    assert expected in response.content.decode()
+    assert not Invitation.objects.filter(structure=world.structure).exists()
+
+
+def _long_text(extra=1):
+    return "é" * (settings.TEXT_MAX_LENGTH + extra)
+
+
+@pytest.mark.parametrize(
+    ("url_name", "target", "data"),
+    [
+        ("structures:role_new", "structure", {**ROLE_DATA, "title": "Rôle", "purpose": None}),
+        (
+            "missions:mission_new",
+            "role",
+            {"title": "Mission", "latitude": "in_pair", "includes": None},
+        ),
+        ("missions:proposal_comment", "proposal", {"body": None}),
+        (
+            "structures:review_new",
+            "review_structure",
+            {
+                "reviewed_on": "2026-01-05",
+                "notes": None,
+                "recommendations-TOTAL_FORMS": "1",
+                "recommendations-INITIAL_FORMS": "0",
+            },
+        ),
+    ],
+    ids=["role", "mission", "comment", "review"],
+)
+def test_free_text_longer_than_text_max_length_is_refused_clearly(world, url_name, target, data):
+    from missions.proposals import proposal_create
+
+    actor = world.facilitator if target == "review_structure" else world.manager
+    args = {
+        "structure": [world.structure.slug],
+        "review_structure": [world.structure.slug],
+        "role": [world.role.pk],
+    }.get(target)
+    if target == "proposal":
+        proposal = proposal_create(
+            role=world.role,
+            by=world.peer_worker,
+            kind="add_task",
+            mission=world.mission,
+            rationale="Parce que.",
+            proposed={"action": "Accueillir", "frequency": "weekly", "minutes_per_week": 30},
+        )
+        args = [proposal.pk]
+    field = next(name for name, value in data.items() if value is None)
+    client = _client(actor, "en")
+    url = reverse(url_name, args=args)
+    response = client.post(url, {**data, field: _long_text()})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "This text is too long: at most" in page
+    assert escape(_long_text()[:100]) in page  # what was typed is kept
+    # At the limit exactly, it is saved.
+    response = client.post(url, {**data, field: _long_text(0)})
+    assert response.status_code == 302
+
+
+def test_text_max_length_is_read_when_validating(world):
+    client = _client(world.manager, "fr")
+    url = reverse("structures:role_new", args=[world.structure.slug])
+    with override_settings(TEXT_MAX_LENGTH=20):
+        response = client.post(url, {**ROLE_DATA, "title": "Rôle", "supervision": "x" * 21})
+    assert response.status_code == 200
+    assert "Ce texte est trop long" in response.content.decode()
+
+
+NEWLINE_TITLE = "Accueil\nBcc: tous@example.org"
+
+
+@pytest.mark.parametrize(
+    ("url_name", "arg", "data", "field"),
+    [
+        ("structures:role_new", "structure", ROLE_DATA, "title"),
+        ("structures:role_new", "structure", {**ROLE_DATA, "title": "Rôle"}, "working_hours"),
+        ("missions:mission_new", "role", {"latitude": "in_pair"}, "title"),
+        ("missions:task_new", "mission", {"frequency": "weekly", "minutes_per_week": 30}, "action"),
+        (
+            "structures:member_invite",
+            "structure",
+            {"email": "ana@example.org", "capacity": Capacity.PEER_WORKER},
+            "full_name",
+        ),
+    ],
+    ids=["role-title", "working-hours", "mission-title", "task-action", "invited-name"],
+)
+@pytest.mark.parametrize("line_break", ["\n", "\r\n", "\r", "\u2028"])
+def test_single_line_fields_refuse_line_breaks(world, url_name, arg, data, field, line_break):
+    args = {
+        "structure": [world.structure.slug],
+        "role": [world.role.pk],
+        "mission": [world.mission.pk],
+    }[arg]
+    before = (Role.objects.count(), Mission.objects.count(), DailyTask.objects.count())
+    client = _client(world.manager, "fr")
+    value = NEWLINE_TITLE.replace("\n", line_break)
+    response = client.post(reverse(url_name, args=args), {**data, field: value})
+    assert response.status_code == 200
+    assert escape("Écrivez ceci sur une seule ligne, sans retour à la ligne.") in (
+        response.content.decode()
+    )
+    assert (Role.objects.count(), Mission.objects.count(), DailyTask.objects.count()) == before
+    assert not Invitation.objects.exists()
+
+
+def test_a_proposal_cannot_carry_a_title_on_two_lines(world):
+    client = _client(world.peer_worker, "en")
+    url = reverse("missions:propose_mission_add", args=[world.role.pk])
+    data = {"title": NEWLINE_TITLE, "latitude": "in_pair", "rationale": "Utile.", "send": "1"}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Write this on one line, without line breaks." in response.content.decode()
+    assert not world.role.proposals.exists()
+
+
+def test_a_kelvin_sign_title_is_stored_as_read_and_clashes_with_the_plain_one(world):
+    client = _client(world.manager, "en")
+    url = reverse("structures:role_new", args=[world.structure.slug])
+    assert client.post(url, {**ROLE_DATA, "title": "\u212aiosque"}).status_code == 302
+    assert Role.objects.filter(structure=world.structure, title="Kiosque").exists()
+    for twin in ("kiosque", "KIOSQUE", "\u212aIOSQUE", " Kiosque "):
+        response = client.post(url, {**ROLE_DATA, "title": twin})
+        assert response.status_code == 200, twin
+        assert "This structure already has a role with this title." in response.content.decode()
+    # Renaming another role to a look-alike is refused too.
+    edit = reverse("roles:edit", args=[world.role.pk])
+    data = {**ROLE_DATA, "title": "\u212aIOSQUE", "revision": world.role.revision}
+    assert client.post(edit, data).status_code == 200
+    assert Role.objects.filter(structure=world.structure).count() == 2
+
+
+# --- 4. edited while someone removed it -------------------------------------------------------
+
+
+@pytest.fixture
+def colleague(world):
+    return MembershipFactory(
+        structure=world.structure, capacity=Capacity.MANAGER, user__full_name="Claire Dumas"
+    ).user
+
+
+def _mission_post(world):
+    return {
+        "title": "Mon titre retravaillé",
+        "description": "Trois paragraphes que j'ai mis une heure à écrire.",
+        "lived_experience": "",
+        "includes": "",
+        "excludes": "",
+        "latitude": "supervised",
+        "revision": world.mission.revision,
+    }
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_saving_a_mission_removed_meanwhile_says_who_removed_it_and_keeps_the_text(
+    world, colleague, language
+):
+    from missions.services import mission_delete
+
+    title = world.mission.title
+    client = _client(world.manager, language)
+    url = reverse("missions:mission_edit", args=[world.mission.pk])
+    assert client.get(url).status_code == 200
+    mission_delete(mission=world.mission, by=colleague)
+
+    response = client.post(url, _mission_post(world))
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    said = {
+        "fr": f"«\u202f{title}\u202f» a été supprimée par Claire Dumas",
+        "en": f"“{title}” was removed by Claire Dumas",
+    }[language]
+    assert escape(said).replace("&#x27;", "'") in page.replace("&#x27;", "'")
+    assert escape("Trois paragraphes que j'ai mis une heure à écrire.") in page
+    assert escape("Mon titre retravaillé") in page
+    assert "<textarea" in page and "readonly" in page
+    assert world.role.get_absolute_url() in page
+
+
+def test_in_place_the_removal_notice_takes_the_form_s_place(world, colleague):
+    from missions.services import mission_delete
+
+    pk = world.mission.pk
+    mission_delete(mission=world.mission, by=colleague)
+    client = _client(world.manager, "en")
+    response = client.post(
+        reverse("missions:mission_edit", args=[pk]), _mission_post(world), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert page.lstrip().startswith(f'<div id="mission-{pk}-form"')
+    assert "<html" not in page
+    assert "was removed by Claire Dumas" in page
+    assert escape("Trois paragraphes que j'ai mis une heure à écrire.") in page
+
+
+def test_saving_a_task_removed_meanwhile_says_who_removed_it(world, colleague):
+    from missions.services import task_delete
+
+    pk = world.task.pk
+    task_delete(task=world.task, by=colleague)
+    client = _client(world.manager, "en")
+    response = client.post(
+        reverse("missions:task_edit", args=[pk]),
+        {"action": "Ma nouvelle action", "frequency": "daily", "minutes_per_week": 45},
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "This task was removed" in page
+    assert "was removed by Claire Dumas" in page
+    assert escape("Ma nouvelle action") in page
+    assert "every day" in page  # the choice as it reads
+
+
+def test_a_removed_mission_stays_a_404_for_outsiders_and_a_403_for_readers(world, colleague):
+    from missions.services import mission_delete
+
+    pk = world.mission.pk
+    mission_delete(mission=world.mission, by=colleague)
+    url = reverse("missions:mission_edit", args=[pk])
+    assert _client(world.other_manager).post(url, _mission_post(world)).status_code == 404
+    assert _client(world.peer_worker).post(url, _mission_post(world)).status_code == 403
+    missing = reverse("missions:mission_edit", args=[pk + 1000])
+    assert _client(world.manager).post(missing, _mission_post(world)).status_code == 404
