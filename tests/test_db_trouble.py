@@ -17,7 +17,7 @@ import time
 
 import pytest
 from django.conf import settings
-from django.db import OperationalError, connection, connections
+from django.db import OperationalError, connection, connections, transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils.html import escape
@@ -165,6 +165,7 @@ def test_a_deadlock_is_retried_once_then_the_write_goes_through(world):
     calls = []
 
     @retry_once
+    @transaction.atomic
     def write():
         calls.append(1)
         Mission.objects.filter(pk=world.mission.pk).update(title="Écrit")
@@ -179,6 +180,7 @@ def test_a_deadlock_is_retried_once_then_the_write_goes_through(world):
 
 def test_two_deadlocks_in_a_row_raise_try_again_and_write_nothing(world):
     @retry_once
+    @transaction.atomic
     def write():
         Mission.objects.filter(pk=world.mission.pk).update(title="Jamais écrit")
         raise _deadlock()
@@ -192,6 +194,7 @@ def test_other_database_errors_are_not_retried(world):
     calls = []
 
     @retry_once
+    @transaction.atomic
     def write():
         calls.append(1)
         raise OperationalError("disk full")
