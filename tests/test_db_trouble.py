@@ -16,6 +16,7 @@ import threading
 import time
 
 import pytest
+from django import forms as django_forms
 from django.conf import settings
 from django.db import OperationalError, connection, connections, transaction
 from django.test import Client, override_settings
@@ -25,6 +26,7 @@ from django.utils.html import escape
 from missions.models import DailyTask, Mission
 from peerwork import health
 from peerwork.concurrency import TryAgain, retry_once
+from peerwork.text import validate_single_line, validate_text_length
 from roles.models import Role
 from structures.models import Capacity, Invitation
 
@@ -325,6 +327,26 @@ def test_connections_and_statements_time_out(db):
         assert cursor.fetchone() == ("10s",)
 
 
+def test_a_statement_cancelled_by_the_server_is_a_503_page_saying_try_again(world, monkeypatch):
+    """statement_timeout (here 50 ms for this transaction only) makes a page fail fast."""
+    _postgresql_only()
+    import roles.views
+
+    def slow(*args, **kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL statement_timeout = 50")
+            cursor.execute("SELECT pg_sleep(2)")
+
+    monkeypatch.setattr(roles.views, "sheet_pdf", slow)
+    client = _client(world.manager, "fr")
+    started = time.monotonic()
+    with override_settings(DEBUG=False):
+        response = client.get(reverse("roles:pdf", args=[world.role.pk]))
+    assert time.monotonic() - started < 1.5
+    assert response.status_code == 503
+    assert "Veuillez réessayer dans un instant." in response.content.decode()
+
+
 def test_connecting_to_a_server_that_never_answers_gives_up_quickly(db):
     """A socket that accepts connections (the kernel does) and never says a word."""
     _postgresql_only()
@@ -430,6 +452,77 @@ def test_text_max_length_is_read_when_validating(world):
         response = client.post(url, {**ROLE_DATA, "title": "Rôle", "supervision": "x" * 21})
     assert response.status_code == 200
     assert "Ce texte est trop long" in response.content.decode()
+
+
+def _all_forms():
+    from missions import admin as missions_admin
+    from missions import forms as mission_forms
+    from missions import proposal_forms
+    from roles import forms as role_forms
+    from roles import version_views
+    from structures import forms as structure_forms
+    from structures import review_forms
+
+    modules = [
+        missions_admin,
+        mission_forms,
+        proposal_forms,
+        role_forms,
+        version_views,
+        structure_forms,
+        review_forms,
+    ]
+    return {
+        f"{module.__name__}.{name}": value
+        for module in modules
+        for name, value in vars(module).items()
+        if isinstance(value, type)
+        and issubclass(value, django_forms.BaseForm)
+        and value.__module__ == module.__name__
+    }
+
+
+def _model_field(form_class, name):
+    model = getattr(getattr(form_class, "_meta", None), "model", None)
+    return model._meta.get_field(name) if model is not None else None
+
+
+def test_every_form_field_is_bounded_like_its_column_and_free_text_by_the_setting():
+    """A new form field that forgets its bound fails here (not in production on PostgreSQL)."""
+    unbounded = []
+    for label, form_class in _all_forms().items():
+        for name, field in form_class.base_fields.items():
+            if not isinstance(field, django_forms.CharField) or isinstance(
+                field,
+                django_forms.JSONField,  # the admin's structured lists
+            ):
+                continue
+            if isinstance(field.widget, django_forms.PasswordInput):
+                continue  # only its hash is stored
+            column = _model_field(form_class, name)
+            validators = list(field.validators) + list(getattr(column, "validators", []))
+            if isinstance(field.widget, django_forms.Textarea):
+                if validate_text_length not in validators:
+                    unbounded.append(f"{label}.{name}: free text without TEXT_MAX_LENGTH")
+            elif field.max_length is None:
+                unbounded.append(f"{label}.{name}: no max_length")
+            elif column is not None and field.max_length > column.max_length:
+                unbounded.append(f"{label}.{name}: longer than its column")
+            elif validate_single_line not in validators and not isinstance(
+                field, django_forms.EmailField
+            ):
+                unbounded.append(f"{label}.{name}: accepts line breaks")
+    assert unbounded == []
+    # The plain forms' fields that end in a column are bounded like it.
+    from structures.forms import AcceptInvitationForm, InviteForm
+    from structures.models import User
+
+    for form_field, column in [
+        (InviteForm.base_fields["email"], Invitation._meta.get_field("email")),
+        (InviteForm.base_fields["full_name"], Invitation._meta.get_field("full_name")),
+        (AcceptInvitationForm.base_fields["full_name"], User._meta.get_field("full_name")),
+    ]:
+        assert form_field.max_length == column.max_length
 
 
 NEWLINE_TITLE = "Accueil\nBcc: tous@example.org"
