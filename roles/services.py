@@ -29,11 +29,20 @@ def _check_title_free(structure, title, exclude_pk=None):
 _TITLE_CONSTRAINT = {"role_title_unique_in_structure": _title_taken}
 
 
+def _normalise_title(fields):
+    """The title as stored (NFKC), checked again: a ligature may make it longer."""
+    if "title" in fields:
+        fields["title"] = normalise_title(fields["title"])
+        try:
+            Role._meta.get_field("title").run_validators(fields["title"])
+        except ValidationError as error:
+            raise ValidationError({"title": error.messages}) from error
+
+
 @retry_once(constraints=_TITLE_CONSTRAINT)
 @transaction.atomic
 def role_create(*, structure, by, **fields):
-    if "title" in fields:
-        fields["title"] = normalise_title(fields["title"])
+    _normalise_title(fields)
     _check_title_free(structure, fields.get("title", ""))
     role = Role(structure=structure, updated_by=by, **fields)
     role.full_clean(validate_constraints=False)
@@ -45,8 +54,7 @@ def role_create(*, structure, by, **fields):
 @retry_once(constraints=_TITLE_CONSTRAINT)
 @transaction.atomic
 def role_update(*, role, by, revision, **fields):
-    if "title" in fields:
-        fields["title"] = normalise_title(fields["title"])
+    _normalise_title(fields)
     _check_title_free(role.structure, fields.get("title", role.title), exclude_pk=role.pk)
     changes = update_if_unchanged(role, revision=revision, by=by, fields=fields)
     if changes:

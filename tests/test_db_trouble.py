@@ -683,3 +683,15 @@ def test_a_removed_mission_stays_a_404_for_outsiders_and_a_403_for_readers(world
     assert _client(world.peer_worker).post(url, _mission_post(world)).status_code == 403
     missing = reverse("missions:mission_edit", args=[pk + 1000])
     assert _client(world.manager).post(missing, _mission_post(world)).status_code == 404
+
+
+def test_a_title_that_normalisation_makes_too_long_is_refused_not_a_500(world):
+    """200 ligatures fit the column as typed, but are 400 letters once normalised."""
+    client = _client(world.manager, "en")
+    edit = reverse("roles:edit", args=[world.role.pk])
+    data = {**ROLE_DATA, "title": "\ufb01" * 200, "revision": world.role.revision}
+    response = client.post(edit, data)
+    assert response.status_code == 200
+    assert "Ensure this value has at most 200 characters" in response.content.decode()
+    world.role.refresh_from_db()
+    assert world.role.revision == data["revision"]
