@@ -119,10 +119,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         )
     # A database that does not answer must not hold a worker: give up connecting after
     # DATABASE_CONNECT_TIMEOUT seconds (libpq counts at least 2), and let the server cancel any
-    # statement (a lock wait too) after DATABASE_STATEMENT_TIMEOUT milliseconds (0: never).
+    # statement (a lock wait too) after DATABASE_STATEMENT_TIMEOUT milliseconds (0: never):
+    # 25 s, under gunicorn's 30 s worker timeout, so the person gets "try again", not a 502.
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options.setdefault("connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "2")))
-    _statement_timeout = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "10000"))
+    _statement_timeout = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "25000"))
     if _statement_timeout:
         _options["options"] = (
             _options.get("options", "") + f" -c statement_timeout={_statement_timeout}"

@@ -321,10 +321,10 @@ def test_connections_and_statements_time_out(db):
     _postgresql_only()
     options = settings.DATABASES["default"]["OPTIONS"]
     assert options["connect_timeout"] == 2
-    assert "statement_timeout=10000" in options["options"]
+    assert "statement_timeout=25000" in options["options"]
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
-        assert cursor.fetchone() == ("10s",)
+        assert cursor.fetchone() == ("25s",)
 
 
 def test_a_statement_cancelled_by_the_server_is_a_503_page_saying_try_again(world, monkeypatch):
