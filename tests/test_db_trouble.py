@@ -8,6 +8,9 @@
   refuse line breaks;
 - editing a mission or a task that someone removed meanwhile says who removed it and keeps the
   typed text.
+
+Longer than most modules: it is the one module of this feature (issue #11), in four sections
+that follow the points above.
 """
 
 import os
