@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
-from .concurrency import StaleEdit
+from .concurrency import TRY_AGAIN_MESSAGE, StaleEdit, TryAgain
 
 
 @dataclass
@@ -72,6 +72,10 @@ def save_or_render(
             status = 409
         except ValidationError as error:
             form.add_error(None, error)
+        except TryAgain:
+            # Nothing was saved; what was typed stays in the form (409: htmx swaps it in).
+            form.add_error(None, TRY_AGAIN_MESSAGE)
+            status = 409
         else:
             messages.success(request, success_message)
             if htmx:

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import validate_text_length
 from structures.models import Structure
 
 
@@ -24,7 +25,7 @@ class Review(models.Model):
         verbose_name=_("facilitator"),
     )
     reviewed_on = models.DateField(_("date of the review"), default=timezone.localdate)
-    notes = models.TextField(_("notes"))
+    notes = models.TextField(_("notes"), validators=[validate_text_length])
     created_at = models.DateTimeField(_("written at"), default=timezone.now)
 
     class Meta:
@@ -52,7 +53,7 @@ class ReviewRevision(models.Model):
         Review, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("review")
     )
     reviewed_on = models.DateField(_("date of the review"))
-    notes = models.TextField(_("notes"))
+    notes = models.TextField(_("notes"), validators=[validate_text_length])
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -89,7 +90,7 @@ class Recommendation(models.Model):
     review = models.ForeignKey(
         Review, on_delete=models.CASCADE, related_name="recommendations", verbose_name=_("review")
     )
-    text = models.TextField(_("recommendation"))
+    text = models.TextField(_("recommendation"), validators=[validate_text_length])
     role = models.ForeignKey(
         "roles.Role",
         on_delete=models.SET_NULL,
@@ -109,7 +110,7 @@ class Recommendation(models.Model):
     status = models.CharField(
         _("follow-up"), max_length=20, choices=RecommendationStatus, default="open"
     )
-    answer = models.TextField(_("answer"), blank=True)
+    answer = models.TextField(_("answer"), blank=True, validators=[validate_text_length])
     followed_up_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -5,6 +5,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import validate_text_length
+
 from .models import RecommendationStatus
 
 # Empty recommendation forms shown at first, and added by "More recommendations".
@@ -26,6 +28,7 @@ class ReviewForm(forms.Form):
             "What you saw and discussed with the structure. The managers read them; peer "
             "workers only see the recommendations about their roles."
         ),
+        validators=[validate_text_length],
         widget=forms.Textarea(attrs={"rows": 8}),
     )
 
@@ -39,6 +42,7 @@ class RecommendationForm(forms.Form):
     text = forms.CharField(
         label=_("Recommendation"),
         required=False,
+        validators=[validate_text_length],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Leave empty if you do not need this one."),
     )
@@ -104,6 +108,7 @@ class FollowUpForm(forms.Form):
     answer = forms.CharField(
         label=_("Your answer"),
         required=False,
+        validators=[validate_text_length],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Required when you answer; optional when it is done. The facilitator reads it."

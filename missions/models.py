@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import validate_single_line, validate_text_length
 from roles.models import Role
 from structures.models import StructureKind
 
@@ -41,13 +42,17 @@ class Mission(models.Model):
     role = models.ForeignKey(
         Role, on_delete=models.CASCADE, related_name="missions", verbose_name=_("role")
     )
-    title = models.CharField(_("mission"), max_length=200)
+    title = models.CharField(_("mission"), max_length=200, validators=[validate_single_line])
     description = models.TextField(
-        _("what it is"), blank=True, help_text=_("In plain words: what this mission is about.")
+        _("what it is"),
+        blank=True,
+        validators=[validate_text_length],
+        help_text=_("In plain words: what this mission is about."),
     )
     lived_experience = models.TextField(
         _("how lived experience is put to work"),
         blank=True,
+        validators=[validate_text_length],
         help_text=_(
             "How my experience helps in this mission, in general terms. Leave empty if it does "
             "not: the sheet will warn. Do not write anyone's diagnosis, treatment or personal "
@@ -55,11 +60,15 @@ class Mission(models.Model):
         ),
     )
     includes = models.TextField(
-        _("what the mission includes"), blank=True, help_text=_("Its scope: what it covers.")
+        _("what the mission includes"),
+        blank=True,
+        validators=[validate_text_length],
+        help_text=_("Its scope: what it covers."),
     )
     excludes = models.TextField(
         _("what the mission does not include"),
         blank=True,
+        validators=[validate_text_length],
         help_text=_("What is not the peer worker's job here, to avoid being used as extra staff."),
     )
     latitude = models.CharField(
@@ -126,7 +135,9 @@ class DailyTask(models.Model):
     mission = models.ForeignKey(
         Mission, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("mission")
     )
-    action = models.CharField(_("what I do concretely"), max_length=300)
+    action = models.CharField(
+        _("what I do concretely"), max_length=300, validators=[validate_single_line]
+    )
     frequency = models.CharField(
         _("how often"), max_length=20, choices=Frequency, default=Frequency.WEEKLY
     )
@@ -283,7 +294,7 @@ class Proposal(models.Model):
     before = models.JSONField(default=dict, blank=True)
     proposed = models.JSONField(default=dict, blank=True)
     base_revision = models.PositiveIntegerField(null=True, blank=True)
-    rationale = models.TextField(_("why"))
+    rationale = models.TextField(_("why"), validators=[validate_text_length])
     status = models.CharField(
         _("status"), max_length=20, choices=ProposalStatus, default=ProposalStatus.OPEN
     )
@@ -297,7 +308,9 @@ class Proposal(models.Model):
         verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_reason = models.TextField(_("reason of the decision"), blank=True)
+    decision_reason = models.TextField(
+        _("reason of the decision"), blank=True, validators=[validate_text_length]
+    )
 
     class Meta:
         verbose_name = _("proposal")
@@ -364,7 +377,7 @@ class ProposalComment(models.Model):
         related_name="+",
         verbose_name=_("author"),
     )
-    body = models.TextField(_("message"))
+    body = models.TextField(_("message"), validators=[validate_text_length])
     created_at = models.DateTimeField(_("written at"), default=timezone.now)
 
     class Meta:
@@ -382,11 +395,21 @@ class ProposalComment(models.Model):
 class ReferenceMission(models.Model):
     """A typical mission from the platform's library, that a role can start from (a copy)."""
 
-    title = models.CharField(_("title"), max_length=200, unique=True)
-    description = models.TextField(_("what it is"))
-    lived_experience = models.TextField(_("how lived experience is put to work"))
-    includes = models.TextField(_("what the mission usually includes"), blank=True)
-    excludes = models.TextField(_("what the mission usually does not include"), blank=True)
+    title = models.CharField(
+        _("title"), max_length=200, unique=True, validators=[validate_single_line]
+    )
+    description = models.TextField(_("what it is"), validators=[validate_text_length])
+    lived_experience = models.TextField(
+        _("how lived experience is put to work"), validators=[validate_text_length]
+    )
+    includes = models.TextField(
+        _("what the mission usually includes"), blank=True, validators=[validate_text_length]
+    )
+    excludes = models.TextField(
+        _("what the mission usually does not include"),
+        blank=True,
+        validators=[validate_text_length],
+    )
     latitude = models.CharField(
         _("usual latitude"), max_length=20, choices=Latitude, default=Latitude.IN_PAIR
     )

@@ -8,6 +8,8 @@ Each form of the proposal page has its own `auto_id`, so that two fields both na
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.text import validate_single_line, validate_text_length
+
 from .proposal_merge import decode
 
 
@@ -29,6 +31,7 @@ class RationaleForm(_PageForm):
             "work. The managers read it before deciding. No health details and no names of "
             "people accompanied."
         ),
+        validators=[validate_text_length],
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
@@ -42,6 +45,7 @@ class CommentForm(_PageForm):
             "Everyone taking part in this proposal will receive it by e-mail. No health details "
             "and no names of people accompanied."
         ),
+        validators=[validate_text_length],
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -55,9 +59,16 @@ class AcceptForm(_PageForm):
     reason = forms.CharField(
         label=_("A word for the author (optional)"),
         required=False,
+        validators=[validate_text_length],
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    seen = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The revisions as JSON: a few numbers per shown item (a mission and its tasks).
+    seen = forms.CharField(
+        required=False,
+        max_length=20000,
+        validators=[validate_single_line],
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, *args, model=None, merges=(), seen="", **kwargs):
         kwargs.setdefault("initial", {})["seen"] = seen
@@ -101,5 +112,6 @@ class DeclineForm(_PageForm):
     reason = forms.CharField(
         label=_("Why do you decline?"),
         help_text=_("Required: the author needs to know why."),
+        validators=[validate_text_length],
         widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -1,16 +1,20 @@
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.concurrency import TRY_AGAIN_MESSAGE, TryAgain
 from core.editing import InPlace, save_or_render
 from roles.access import get_role_for_user
+from roles.models import RoleEvent
 from roles.sheet import sheet_update
 
 from . import services
 from .access import can_edit_tasks, get_mission_for_user, get_task_for_user, within_latitude
 from .forms import MissionEditForm, MissionForm, TaskEditForm, TaskForm
+from .removed import removed_or_404
 
 _OFFSETS = {"up": -1, "down": 1}
 
@@ -67,7 +71,18 @@ def mission_new(request, role_id):
 
 
 def mission_edit(request, mission_id):
-    mission, access = get_mission_for_user(request.user, mission_id)
+    try:
+        mission, access = get_mission_for_user(request.user, mission_id)
+    except Http404:
+        return removed_or_404(
+            request,
+            kind=RoleEvent.Kind.MISSION_REMOVED,
+            target_id=mission_id,
+            form_class=MissionEditForm,
+            allowed=lambda access: access.can_edit,
+            form_id=f"mission-{mission_id}-form",
+            level=_IN_CARD,
+        )
     access.require_edit()
     form = MissionEditForm(request.POST or None, instance=mission)
     return save_or_render(
@@ -118,10 +133,15 @@ def mission_delete(request, mission_id):
 def mission_move(request, mission_id):
     mission, access = get_mission_for_user(request.user, mission_id)
     access.require_edit()
-    services.mission_move(mission=mission, by=request.user, offset=_offset(request))
+    try:
+        services.mission_move(mission=mission, by=request.user, offset=_offset(request))
+    except TryAgain:
+        messages.error(request, TRY_AGAIN_MESSAGE)
+    else:
+        if request.htmx:
+            # On the page the new place is seen; in place, a screen reader hears it too.
+            messages.success(request, _("The mission was moved."))
     if request.htmx:
-        # On the page the new place is seen; in place, a screen reader hears it too.
-        messages.success(request, _("The mission was moved."))
         return sheet_update(request, mission.role_id, focus=_mission_focus(mission))
     return redirect(mission.get_absolute_url())
 
@@ -157,7 +177,19 @@ def task_new(request, mission_id):
 
 
 def task_edit(request, task_id):
-    task, access = get_task_for_user(request.user, task_id)
+    try:
+        task, access = get_task_for_user(request.user, task_id)
+    except Http404:
+        return removed_or_404(
+            request,
+            kind=RoleEvent.Kind.TASK_REMOVED,
+            target_id=task_id,
+            form_class=TaskEditForm,
+            # The mission's latitude is not known any more: the people on the role.
+            allowed=lambda access: access.can_propose,
+            form_id=f"task-{task_id}-form",
+            level=_IN_TASK,
+        )
     access.require(can_edit_tasks(access, task.mission))
     form = TaskEditForm(request.POST or None, instance=task)
     return save_or_render(
@@ -218,13 +250,18 @@ def task_delete(request, task_id):
 def task_move(request, task_id):
     task, access = get_task_for_user(request.user, task_id)
     access.require(can_edit_tasks(access, task.mission))
-    services.task_move(
-        task=task,
-        by=request.user,
-        offset=_offset(request),
-        within_latitude=within_latitude(access, task.mission),
-    )
+    try:
+        services.task_move(
+            task=task,
+            by=request.user,
+            offset=_offset(request),
+            within_latitude=within_latitude(access, task.mission),
+        )
+    except TryAgain:
+        messages.error(request, TRY_AGAIN_MESSAGE)
+    else:
+        if request.htmx:
+            messages.success(request, _("The task was moved."))
     if request.htmx:
-        messages.success(request, _("The task was moved."))
         return sheet_update(request, task.mission.role_id, focus=f"task-{task.pk}")
     return redirect(task.mission.get_absolute_url())

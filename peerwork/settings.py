@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "peerwork.middleware.SecurityLogMiddleware",
+    # A write that lost a race, a database that does not answer: "try again", not a 500.
+    "core.concurrency.DatabaseTroubleMiddleware",
     # Last, as django-axes asks: turns a lockout into its page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -119,6 +121,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             server_side_binding=True, prepare_threshold=int(_prepare)
         )
+    # A database that does not answer must not hold a worker: give up connecting after
+    # DATABASE_CONNECT_TIMEOUT seconds (libpq counts at least 2), and let the server cancel any
+    # statement (a lock wait too) after DATABASE_STATEMENT_TIMEOUT milliseconds (0: never):
+    # 25 s, under gunicorn's 30 s worker timeout, so the person gets "try again", not a 502.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "2")))
+    _statement_timeout = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "25000"))
+    if _statement_timeout:
+        _options["options"] = (
+            _options.get("options", "") + f" -c statement_timeout={_statement_timeout}"
+        ).strip()
+# /healthz answers 503 when the database has not answered within this many seconds.
+HEALTHZ_TIMEOUT = float(os.environ.get("HEALTHZ_TIMEOUT", "1.5"))
+# Longest text, in characters, of every multi-line field (a raison d'être, a rationale, notes…);
+# single-line fields (titles, names) keep their column's max_length.
+TEXT_MAX_LENGTH = int(os.environ.get("TEXT_MAX_LENGTH", "4000"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "structures.User"

@@ -5,7 +5,17 @@ from .models import RoleEvent
 Kind = RoleEvent.Kind
 
 
-def record(role_id, *, by, kind, subject="", person=None, changes=None, within_latitude=False):
+def record(
+    role_id,
+    *,
+    by,
+    kind,
+    subject="",
+    person=None,
+    changes=None,
+    within_latitude=False,
+    target_id=None,
+):
     """One line of history. A person the line is about is given as `person` (a user), never
     by name in `subject`: the name is read when the history is shown."""
     return RoleEvent.objects.create(
@@ -16,6 +26,7 @@ def record(role_id, *, by, kind, subject="", person=None, changes=None, within_l
         subject=str(subject)[:300],
         changes=changes or {},
         within_latitude=within_latitude,
+        target_id=target_id,
     )
 
 

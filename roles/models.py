@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.text import validate_single_line, validate_text_length
 from structures.models import Structure
 
 # Below this share of estimated time on missions that draw on lived experience,
@@ -107,21 +108,24 @@ class Role(models.Model):
     structure = models.ForeignKey(
         Structure, on_delete=models.CASCADE, related_name="roles", verbose_name=_("structure")
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_single_line])
     purpose = models.TextField(
         _("raison d'être"),
         blank=True,
+        validators=[validate_text_length],
         help_text=_("Why this role exists: what it changes for the people accompanied."),
     )
     people_served = models.TextField(
         _("people accompanied"),
         blank=True,
+        validators=[validate_text_length],
         help_text=_("Who the peer worker meets and accompanies in this role."),
     )
     working_hours = models.CharField(
         _("working time"),
         max_length=200,
         blank=True,
+        validators=[validate_single_line],
         help_text=_("For example: 24 hours a week, Monday to Wednesday."),
     )
     contracted_hours = models.FloatField(
@@ -137,11 +141,13 @@ class Role(models.Model):
     supervision = models.TextField(
         _("supervision and practice analysis"),
         blank=True,
+        validators=[validate_text_length],
         help_text=_("Who the peer worker can turn to, and how often practice is discussed."),
     )
     lived_experience = models.TextField(
         _("lived experience called on"),
         blank=True,
+        validators=[validate_text_length],
         help_text=_(
             "The kind of experience this role calls on, in general terms (for example: life on "
             "the street, drug use, psychiatric care). Do not write anyone's diagnosis, treatment "
@@ -430,12 +436,22 @@ class RoleEvent(models.Model):
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     # A peer worker changed a task of an autonomous mission directly, without a proposal.
     within_latitude = models.BooleanField(_("within the peer worker's latitude"), default=False)
+    # The id of the removed mission or task, so that someone still editing it is told who
+    # removed it (missions/removed.py) rather than meeting a bare 404.
+    target_id = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("history event")
         verbose_name_plural = _("history events")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["role", "-at"], name="roleevent_role_at")]
+        indexes = [
+            models.Index(fields=["role", "-at"], name="roleevent_role_at"),
+            models.Index(
+                fields=["target_id"],
+                condition=Q(target_id__isnull=False),
+                name="roleevent_removed_target",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=[k.value for k in RoleEventKind]),
@@ -544,7 +560,7 @@ class Signature(models.Model):
     decision = models.CharField(
         _("answer"), max_length=20, choices=Decision, default=Decision.PENDING
     )
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, validators=[validate_text_length])
     decided_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     class Meta:

@@ -4,23 +4,45 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.concurrency import update_if_unchanged
+from core.concurrency import retry_once, update_if_unchanged
+from core.text import normalise_title, same_title
 from structures.models import Capacity, Membership
 
 from .history import record
 from .models import Role, RoleAssignment, RoleEvent
 
 
+def _title_taken():
+    return {"title": _("This structure already has a role with this title.")}
+
+
 def _check_title_free(structure, title, exclude_pk=None):
-    clash = Role.objects.filter(structure=structure, title__iexact=title.strip())
-    if exclude_pk:
-        clash = clash.exclude(pk=exclude_pk)
-    if clash.exists():
-        raise ValidationError({"title": _("This structure already has a role with this title.")})
+    """Titles that differ only by case or by a look-alike character (the Kelvin sign for a K)
+    are the same title. Compared here with Unicode case folding; in the database, the unique
+    constraint on the lower-cased, NFKC-normalised title catches a simultaneous create."""
+    others = Role.objects.filter(structure=structure).exclude(pk=exclude_pk)
+    if any(same_title(title, other) for other in others.values_list("title", flat=True)):
+        raise ValidationError(_title_taken())
 
 
+# A simultaneous create of the same title passes the check above, then meets the constraint.
+_TITLE_CONSTRAINT = {"role_title_unique_in_structure": _title_taken}
+
+
+def _normalise_title(fields):
+    """The title as stored (NFKC), checked again: a ligature may make it longer."""
+    if "title" in fields:
+        fields["title"] = normalise_title(fields["title"])
+        try:
+            Role._meta.get_field("title").run_validators(fields["title"])
+        except ValidationError as error:
+            raise ValidationError({"title": error.messages}) from error
+
+
+@retry_once(constraints=_TITLE_CONSTRAINT)
 @transaction.atomic
 def role_create(*, structure, by, **fields):
+    _normalise_title(fields)
     _check_title_free(structure, fields.get("title", ""))
     role = Role(structure=structure, updated_by=by, **fields)
     role.full_clean(validate_constraints=False)
@@ -29,8 +51,10 @@ def role_create(*, structure, by, **fields):
     return role
 
 
+@retry_once(constraints=_TITLE_CONSTRAINT)
 @transaction.atomic
 def role_update(*, role, by, revision, **fields):
+    _normalise_title(fields)
     _check_title_free(role.structure, fields.get("title", role.title), exclude_pk=role.pk)
     changes = update_if_unchanged(role, revision=revision, by=by, fields=fields)
     if changes:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.text import validate_text_length
 from missions.models import Mission
 
 from . import versions as services
@@ -38,6 +39,7 @@ class VersionAnswerForm(forms.Form):
     comment = forms.CharField(
         label=gettext_lazy("Your comment"),
         required=False,
+        validators=[validate_text_length],
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy(
             "Needed if you ask for changes: say what should change. Optional when you sign."

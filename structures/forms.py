@@ -3,12 +3,15 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from core.text import validate_single_line
+
 from .models import Capacity
 
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
         label=_("E-mail address"),
+        max_length=254,
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
     error_messages = {
@@ -18,15 +21,20 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"))
-    full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    # Bounded like the columns (Invitation.email, full_name).
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=150, required=False, validators=[validate_single_line]
+    )
     capacity = forms.ChoiceField(
         label=_("They will join as"), choices=Capacity.choices, widget=forms.RadioSelect
     )
 
 
 class AcceptInvitationForm(forms.Form):
-    full_name = forms.CharField(label=_("Your name"), max_length=150)
+    full_name = forms.CharField(
+        label=_("Your name"), max_length=150, validators=[validate_single_line]
+    )
     password1 = forms.CharField(
         label=_("Choose a password"),
         strip=False,

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import validate_single_line
+
 # Erased accounts get the address erased-<id>@ERASED_EMAIL_DOMAIN (a reserved top-level domain,
 # RFC 2606: no mail is ever delivered there).
 ERASED_EMAIL_DOMAIN = "erased.invalid"
@@ -44,7 +46,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person, known by their e-mail address. What they may do is per structure (Membership)."""
 
     email = models.EmailField(_("e-mail address"), unique=True)
-    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    full_name = models.CharField(
+        _("full name"), max_length=150, blank=True, validators=[validate_single_line]
+    )
     # Empty until the person chooses: the browser's language applies meanwhile, and e-mails
     # use the platform's default language.
     language = models.CharField(
@@ -113,12 +117,14 @@ class Structure(models.Model):
 
     Kind = StructureKind
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
     kind = models.CharField(
         _("kind of structure"), max_length=20, choices=StructureKind, default=StructureKind.OTHER
     )
-    city = models.CharField(_("city"), max_length=120, blank=True)
+    city = models.CharField(
+        _("city"), max_length=120, blank=True, validators=[validate_single_line]
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -250,7 +256,9 @@ class Invitation(models.Model):
         Structure, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("structure")
     )
     email = models.EmailField(_("e-mail address"))
-    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    full_name = models.CharField(
+        _("full name"), max_length=150, blank=True, validators=[validate_single_line]
+    )
     capacity = models.CharField(_("capacity"), max_length=20, choices=Capacity)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(

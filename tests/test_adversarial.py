@@ -5,7 +5,9 @@
   they change nothing (the same POST without them gives exactly the same database);
 - POST without a CSRF token: refused (403) everywhere, nothing changed;
 - XSS payloads saved in every text field: escaped on every page that shows them;
-- every form fuzzed with random values (hypothesis), DEBUG off: never a 500.
+- every form fuzzed with random values (hypothesis), DEBUG off: never a 500;
+- every text field of every form given what once broke the database (a look-alike title, a
+  line break, a 300-character address, an over-long text): never a 500.
 
 The URLs and the builders of their arguments are the permission matrix's (test_permissions.py).
 """
@@ -14,6 +16,7 @@ import json
 import re
 
 import pytest
+from django.conf import settings as django_settings
 from django.core import mail
 from django.db import transaction
 from django.test import Client, override_settings
@@ -666,6 +669,12 @@ _SPECIAL = [
     "%s%n",
     "{{ 7*7 }}",
     SCRIPT,
+    # Database trouble (test_db_trouble.py): a look-alike title, a line break in a title, an
+    # address longer than its column, a text longer than TEXT_MAX_LENGTH.
+    "\u212aiosque",
+    "Titre\nBcc: tous@example.org",
+    "a" * 288 + "@example.org",
+    "x" * 4001,
 ]
 _TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=300)
 _VALUE = st.one_of(
@@ -795,3 +804,28 @@ def test_fuzzed_public_forms_never_give_a_server_error(world, invitation_link, f
     }
     fields = PUBLIC_FORMS[form]
     fuzz(lambda data: _send(Client(), "post", path, data), form_data(fields, valid), len(fields))
+
+
+# --- 6. what once broke the database, in every text field -----------------------------------
+
+
+def _trouble_payloads():
+    return [
+        "\u212aiosque",
+        "Kiosque\nBcc: tous@example.org",
+        "Kiosque\r\n",
+        "a" * 288 + "@example.org",
+        "x" * (django_settings.TEXT_MAX_LENGTH + 1),
+        "x" * 301,
+    ]
+
+
+@pytest.mark.parametrize("url", POSTS, ids=str)
+def test_database_trouble_payloads_never_give_a_server_error(client, world, url):
+    client.force_login(getattr(world, ok_actor(url)))
+    path, valid = build(world, url)
+    texts = [name for name, value in valid.items() if isinstance(value, str)]
+    with override_settings(DEBUG=False):
+        for name in texts:
+            for payload in _trouble_payloads():
+                _send(client, "post", path, valid | {name: payload})
