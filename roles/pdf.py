@@ -201,7 +201,7 @@ def sheet_pdf(role):
     cache when the sheet has not changed."""
     from .sheet import sheet_queryset
 
-    key = fragment_key("sheet-pdf", role.pk, role.structure.name, role.sheet_stamp)
+    key = fragment_key("sheet-pdf", role.pk, role.structure.name, role.sheet_counter)
     pdf = django_cache.get(key)
     if pdf is None:
         full = sheet_queryset().select_related("structure").get(pk=role.pk)
