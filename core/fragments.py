@@ -1,10 +1,10 @@
 """Parts of pages rendered once per state of the data they show, and kept in Django's cache.
 
 Pages are read far more often than their data changes, and rendering them is most of their
-cost. The key of a fragment is computed from what it shows (the stamps of roles/stamps.py,
-structures/stamps.py and missions/stamps.py, read with the page's first query) plus who reads
-it (capacity, language, day): a per-process cache is always correct, and a stale fragment is
-never served, only forgotten.
+cost. The key of a fragment is computed from what it shows (the counters the database raises
+at every write, Role.sheet_counter and Structure.page_counter (core/counters.py), read with the
+page's first query) plus who reads it (capacity, language, day): a per-process cache is always
+correct, and a stale fragment is never served, only forgotten.
 
 Forms in a cached fragment carry a placeholder instead of the reader's CSRF token (tokens differ
 per person); it is replaced by this reader's token on the way out. Only the whole hidden field

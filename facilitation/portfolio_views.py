@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.fragments import cached_fragment, fragment_key, render_page
 from core.security_log import security_log
+from roles.counters import with_sheets_total
 from roles.models import PEER_SHARE_THRESHOLD
 from structures.access import get_structure_for_user
-from structures.stamps import with_sheets_stamp
 
 from .exports import report_filename, write_report
 from .overview import RECENT_DAYS, platform_counts
@@ -51,18 +51,26 @@ def portfolio(request):
     """The structures the person supports today, with the indicators of their roles.
 
     Rendered once per state of what it shows: the structures supported today (with their last
-    review, the stamps of their role sheets, structures/stamps.py, and the figures of what
-    waits there), in the sort asked for.
+    review, their page counter and the sum of their sheets' counters, roles/counters.py, and
+    the figures of what waits there), in the sort asked for.
     """
     form = PortfolioForm(request.GET)
     options = form.options()
     if not form.is_valid():
         form = PortfolioForm(initial=options)
     structures = list(
-        with_sheets_stamp(with_portfolio_figures(supported_structures(request.user), request.user))
+        with_sheets_total(with_portfolio_figures(supported_structures(request.user), request.user))
         .order_by("pk")
         .values_list(
-            "pk", "name", "slug", "kind", "city", "last_review_on", "sheets_stamp", *FIGURES
+            "pk",
+            "name",
+            "slug",
+            "kind",
+            "city",
+            "last_review_on",
+            "page_counter",
+            "sheets_total",
+            *FIGURES,
         )
     )
 

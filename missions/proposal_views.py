@@ -20,7 +20,6 @@ from .access import get_mission_for_user, get_proposal_for_user, get_task_for_us
 from .forms import MissionEditForm, MissionForm, TaskEditForm, TaskForm
 from .models import Proposal, ProposalComment
 from .proposal_forms import AcceptForm, CommentForm, DeclineForm, RationaleForm
-from .stamps import with_page_stamp
 
 Kind = Proposal.Kind
 _ADDS = {Kind.ADD_MISSION, Kind.ADD_TASK}
@@ -317,18 +316,18 @@ def _accept_form(proposal, conflict, data=None):
 
 def proposal_detail(request, proposal_id):
     """The proposal, its discussion and the decision forms; the content is rendered once per
-    state of what it shows (its page stamp, missions/stamps.py) and of who reads it: pages are
-    read more often than discussed."""
-    proposal, access = get_proposal_for_user(
-        request.user, proposal_id, with_page_stamp(Proposal.objects.all())
-    )
+    state of what it shows and of who reads it: pages are read more often than discussed.
+
+    What it shows (the proposal, its discussion and their authors' names, the mission or task
+    it is about) belongs to its role's sheet: every write to it moves the role's
+    `sheet_counter` (core/counters.py), read with the proposal through its role."""
+    proposal, access = get_proposal_for_user(request.user, proposal_id)
     access.require(access.can_discuss)
     key = fragment_key(
         "proposal",
         proposal.pk,
         [proposal.status, proposal.decided_at, proposal.decision_reason, proposal.subject],
-        proposal.page_stamp,
-        [proposal.role.revision, proposal.role.updated_at, proposal.role.structure.name],
+        [proposal.role.sheet_counter, proposal.role.structure.name],
         access.capacity,
         access.is_assigned,
         proposal.author_id == request.user.pk,

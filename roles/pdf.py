@@ -440,7 +440,14 @@ def sheet_pdf(role):
         capacities = _capacities(full.structure_id, signatures)
         return render_sheet_pdf(full, adopted=adopted, signatures=signatures, capacities=capacities)
 
-    key = fragment_key("sheet-pdf", role.pk, role.structure.name, role.sheet_stamp)
+    # The structure's counter moves with its members' capacities, which the signatures print.
+    key = fragment_key(
+        "sheet-pdf",
+        role.pk,
+        role.structure.name,
+        role.sheet_counter,
+        role.structure.page_counter,
+    )
     return cached_build(key, build, seconds=FRAGMENT_SECONDS)
 
 

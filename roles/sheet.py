@@ -16,7 +16,6 @@ from missions.models import Mission
 from .access import get_role_for_user
 from .models import Role, RoleAssignment, RoleSheetVersion, Signature
 from .snapshots import diff, snapshot
-from .stamps import with_sheet_stamp
 
 # The element of the sheet page that in-place edits replace.
 MISSIONS_SECTION = "#missions"
@@ -90,16 +89,17 @@ def sheet_update(request, role_id, *, focus=""):
 
 
 def sheet_page_queryset():
-    """The role for the sheet page: with its stamp, in the same query."""
-    return with_sheet_stamp(Role.objects.all())
+    """The role for the sheet page: its `sheet_counter` is a column of the row."""
+    return Role.objects.all()
 
 
 def sheet_body(request, role, access):
     """The sheet page's content, rendered once per state of the sheet.
 
-    `role` comes with its `sheet_stamp` (`sheet_page_queryset()`). Rendering the sheet is most
+    `role` comes from `sheet_page_queryset()`. Rendering the sheet is most
     of the page's cost (a form and links per task), while sheets are read far more often than
-    changed. What the body shows depends on the sheet (its stamp), on who reads it (capacity,
+    changed. What the body shows depends on the sheet (its `sheet_counter`, which every write
+    to what it shows moves: core/counters.py), on who reads it (capacity,
     whether they hold the role, and for the people who sign, whose signature is awaited), on
     the language and the day (fragment_key).
     """
@@ -107,7 +107,7 @@ def sheet_body(request, role, access):
         "sheet",
         role.pk,
         role.structure.name,
-        role.sheet_stamp,
+        role.sheet_counter,
         access.capacity,
         access.is_assigned,
         request.user.pk if access.can_propose else None,

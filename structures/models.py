@@ -126,6 +126,11 @@ class Structure(models.Model):
         _("city"), max_length=120, blank=True, validators=[validate_single_line]
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Grows by one at every write to what the structure page shows besides its role sheets
+    # (its fields, members, facilitators, invitations, and which roles it has), whoever
+    # writes: kept by database triggers (core/counters.py). The page's cache is keyed on it and
+    # on its sheets' counters (www/views.py).
+    page_counter = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("structure")

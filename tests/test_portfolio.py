@@ -293,7 +293,7 @@ def test_every_control_has_a_label(client, world):
 # --- query count -----------------------------------------------------------------------------
 
 # Session + user + the request's savepoint pair (ATOMIC_REQUESTS), then the page's own: the
-# supported structures with their last review and the stamps of their sheets, and when something
+# supported structures with their last review and the counters of their sheets, and when something
 # changed since the page was last shown: the structures and their roles with indicators.
 PORTFOLIO_QUERIES = 5
 PORTFOLIO_CHANGED_QUERIES = PORTFOLIO_QUERIES + 2

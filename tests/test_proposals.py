@@ -738,7 +738,7 @@ def test_anonymous_is_sent_to_login(client, world):
 # --- query counts ---------------------------------------------------------------------------
 
 # Session + user + the request's savepoint and its release (ATOMIC_REQUESTS), then the page's:
-# proposal page = proposal with access and the stamp of its page (discussion, people, target),
+# proposal page = proposal with access and its role's counter (discussion, people, target),
 # and when something changed since the page was last shown: the proposal with its author,
 # decider, mission and task, the comments with their authors.
 # list = role with access; proposals with authors, missions and counts of messages.

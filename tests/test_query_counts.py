@@ -14,10 +14,10 @@ def _grow_sheet(role, missions, tasks_per_mission):
 
 
 # Session + user + the request's savepoint pair (ATOMIC_REQUESTS), then the page's own queries:
-# role sheet = role with access and the sheet's stamp, and when the sheet changed since it was
+# role sheet = role with access and the sheet's counter, and when the sheet changed since it was
 # last shown (roles/sheet.py): role with indicators, missions, tasks, assignments with people,
 # adopted/awaiting versions, signatures of the awaiting one;
-# structure page = structure with access and the stamp of what its page shows, and when that
+# structure page = structure with access and the counters of what its page shows, and when that
 # changed since the page was last shown: roles with indicators, assignments, members, supports,
 # pending invitations; home = visible structures, my roles, and the counts of what waits for
 # the person, of every kind, in one query (facilitation/waiting.py).

@@ -1,6 +1,7 @@
-"""The stamp of a role sheet changes with anything the sheet shows, whoever writes it: the
-services, the platform admin, or a script writing rows directly. Pages cached under it
-(roles/sheet.py, the structure page, the portfolio) would otherwise show an old state."""
+"""The stamp of a role sheet (its counter, Role.sheet_counter) changes with anything the sheet
+shows, whoever writes it: the services, the platform admin, or a script writing rows directly.
+Pages cached under it (roles/sheet.py, the structure page, the portfolio) would otherwise show
+an old state. tests/test_sheet_counter.py checks each way of writing in its transaction."""
 
 import datetime
 
@@ -10,23 +11,18 @@ from django.utils import timezone
 from missions import proposals, services
 from missions.models import DailyTask, Latitude, Proposal
 from roles import services as role_services
+from roles.counters import with_sheets_total
 from roles.models import Role, RoleSheetVersion, Signature
 from roles.services import membership_deactivate
-from roles.stamps import with_sheet_stamp
 from roles.versions import version_answer, version_request
 from structures.models import Membership, Structure
-from structures.stamps import with_sheets_stamp
 from www.privacy import person_erase
 
 from .factories import DailyTaskFactory, MembershipFactory, MissionFactory, RoleFactory
 
 
 def sheet_stamp(role):
-    return (
-        with_sheet_stamp(Role.objects.filter(pk=role.pk))
-        .values_list("sheet_stamp", flat=True)
-        .first()
-    )
+    return Role.objects.filter(pk=role.pk).values_list("sheet_counter", flat=True).first()
 
 
 def _services(world):
@@ -158,17 +154,16 @@ def test_the_stamp_of_another_sheet_does_not_move(world):
 
 def test_a_structure_carries_the_stamps_of_its_sheets(world, django_assert_num_queries):
     second = RoleFactory(structure=world.structure, with_missions=2)
-    other = RoleFactory(structure=world.other_structure)
+    other = RoleFactory(structure=world.other_structure, with_missions=1)
     MembershipFactory(structure=world.structure)
     with django_assert_num_queries(1):
-        stamps = with_sheets_stamp(Structure.objects.filter(pk=world.structure.pk)).get()
-    for role in (world.role, second):
-        assert sheet_stamp(role) in stamps.sheets_stamp
-    assert sheet_stamp(other) not in stamps.sheets_stamp
-    before = stamps.sheets_stamp
+        stamps = with_sheets_total(Structure.objects.filter(pk=world.structure.pk)).get()
+    assert stamps.sheets_total == sheet_stamp(world.role) + sheet_stamp(second)
+    assert sheet_stamp(other) > 0  # counted with its own structure only
+    before = (stamps.page_counter, stamps.sheets_total)
     services.task_delete(task=second.missions.first().tasks.first(), by=world.manager)
-    after = with_sheets_stamp(Structure.objects.filter(pk=world.structure.pk)).get()
-    assert after.sheets_stamp != before
+    after = with_sheets_total(Structure.objects.filter(pk=world.structure.pk)).get()
+    assert (after.page_counter, after.sheets_total) != before
 
 
 def test_a_deleted_role_has_no_stamp(world):

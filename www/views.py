@@ -1,14 +1,14 @@
 """The home page and the structure page: they show what every floor holds."""
 
-from django.db.models import Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.shortcuts import redirect, render
 
 from core.fragments import cached_fragment, fragment_key, render_page
 from facilitation.waiting import waiting_counts
+from roles.counters import with_sheets_total
 from roles.models import Role, RoleAssignment
 from structures.access import get_structure_for_user, visible_structures
 from structures.models import FacilitatorSupport, Invitation, Membership, Structure
-from structures.stamps import with_page_stamp
 
 
 def home(request):
@@ -44,9 +44,25 @@ def home(request):
 
 def structure_detail(request, slug):
     """The structure's role sheets and people; the content is rendered once per state of what
-    it shows (its page stamp, structures/stamps.py) and of who reads it."""
+    it shows and of who reads it.
+
+    The state is read with the structure: its `page_counter` (its fields, people, invitations,
+    which roles it has) and the sum of its sheets' counters (roles/counters.py), which every
+    write moves (core/counters.py), and the number of invitations still pending, which goes
+    down without a write when one expires.
+    """
+    pending = (
+        Invitation.objects.pending()
+        .filter(structure=OuterRef("pk"))
+        .order_by()
+        .values("structure")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     structure, access = get_structure_for_user(
-        request.user, slug, with_page_stamp(Structure.objects.all())
+        request.user,
+        slug,
+        with_sheets_total(Structure.objects.all()).annotate(n_pending=Subquery(pending)),
     )
 
     def get_context():
@@ -89,7 +105,7 @@ def structure_detail(request, slug):
         "structure",
         structure.pk,
         [structure.name, structure.slug, structure.kind, structure.city],
-        structure.page_stamp,
+        [structure.page_counter, structure.sheets_total, structure.n_pending],
         access.capacity,
         # Managers see a button to remove each colleague's access, but not their own.
         request.user.pk if access.can_edit else None,
