@@ -158,7 +158,7 @@ class Role(models.Model):
     # Grows by one, in the writer's transaction, at every write to anything the sheet, its PDF
     # or its proposals' pages show, whoever writes: kept by database triggers (core/counters.py,
     # installed by the migrations of roles and missions). Cached pages are keyed on it.
-    sheet_counter = models.PositiveBigIntegerField(default=0, editable=False)
+    sheet_counter = models.PositiveBigIntegerField(default=0, db_default=0, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(

@@ -130,7 +130,8 @@ class Structure(models.Model):
     # (its fields, members, facilitators, invitations, and which roles it has), whoever
     # writes: kept by database triggers (core/counters.py). The page's cache is keyed on it and
     # on its sheets' counters (www/views.py).
-    page_counter = models.PositiveBigIntegerField(default=0, editable=False)
+    # db_default: rows inserted without the ORM (SQL, older migrations' models) start at 0 too.
+    page_counter = models.PositiveBigIntegerField(default=0, db_default=0, editable=False)
 
     class Meta:
         verbose_name = _("structure")

@@ -312,7 +312,6 @@ def test_the_structure_page_drops_an_invitation_when_it_expires(client, world, m
         email="nouvelle.collegue@example.org",
         capacity=Capacity.PEER_WORKER,
         by=world.manager,
-        base_url="http://testserver",
         language="fr",
     )
     soon = timezone.now() + datetime.timedelta(minutes=1)

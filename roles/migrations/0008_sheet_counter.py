@@ -77,7 +77,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="role",
             name="sheet_counter",
-            field=models.PositiveBigIntegerField(default=0, editable=False),
+            field=models.PositiveBigIntegerField(default=0, db_default=0, editable=False),
         ),
         migrations.RunPython(*install(TRIGGERS)),
     ]
