@@ -71,7 +71,7 @@ def _mission_values(mission):
 
 
 def _snapshot(role, missions, tasks_of):
-    """The same data as roles.snapshots.snapshot(), from the rows in memory."""
+    """The same data as sheets.snapshots.snapshot(), from the rows in memory."""
     return {
         "role": {name: getattr(role, name) for name in Role.EDITABLE_FIELDS},
         "missions": [

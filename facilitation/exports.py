@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from missions.models import DailyTask, Mission
 from missions.timing import task_time_label
 from roles.models import Role
+from sheets.indicators import with_indicators
 
 DELIMITER = ";"
 BOM = "\ufeff"
@@ -53,8 +54,7 @@ def header():
 
 def report_roles(structure):
     return (
-        Role.objects.filter(structure=structure)
-        .with_indicators()
+        with_indicators(Role.objects.filter(structure=structure))
         .prefetch_related(
             Prefetch(
                 "missions",

@@ -2,7 +2,7 @@
 their health indicators.
 
 Two queries whatever the size of the portfolio: the structures (with the date of their last
-review), then their roles with the indicators computed in SQL by `Role.objects.with_indicators()`.
+review), then their roles with the indicators computed in SQL (`sheets.indicators`).
 The warnings are the role sheet's own (`RoleHealth`), read from those annotations; sorting and
 filtering happen on the rows already in memory. What waits for the facilitator in each structure
 is counted by the definition of facilitation/waiting.py, with the structures.
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from roles.models import PEER_SHARE_THRESHOLD, Role, days_since
+from sheets.indicators import with_indicators
 from structures.models import FacilitatorSupport, Structure
 
 from .models import Recommendation, RecommendationStatus, Review
@@ -118,7 +119,7 @@ def portfolio_rows(user, *, sort=Sort.NAME, warnings_only=False):
     structures = with_portfolio_figures(supported_structures(user), user).prefetch_related(
         Prefetch(
             "roles",
-            queryset=Role.objects.with_indicators().order_by("title", "pk"),
+            queryset=with_indicators(Role.objects.all()).order_by("title", "pk"),
             to_attr="roles_with_indicators",
         )
     )

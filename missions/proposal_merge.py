@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from core.changes import display, label
 from core.worddiff import merge3
-from roles.snapshots import _display, _label
 
 
 @dataclass
@@ -68,10 +68,10 @@ def plan(model, before, proposed, current):
         to_resolve.append(
             FieldMerge(
                 name=name,
-                label=_label(model, name),
-                before=_display(model, name, old),
-                proposed=_display(model, name, new),
-                current=_display(model, name, now),
+                label=label(model, name),
+                before=display(model, name, old),
+                proposed=display(model, name, new),
+                current=display(model, name, now),
                 initial=suggestion(field, old, new, now),
                 multiline=isinstance(field, models.TextField),
             )

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.changes import field_changes
 from outbox.notify import absolute, notify
 from roles.history import record
 from roles.models import RoleEvent
-from roles.snapshots import field_changes
 from structures.models import Capacity, User
 
 from . import proposal_merge, services

@@ -7,6 +7,7 @@ from functools import partial
 from django.db import transaction
 
 from .models import Message
+from .tasks import deliver
 
 SUBJECT_MAX = Message._meta.get_field("subject").max_length
 
@@ -44,6 +45,5 @@ def queue_many(mails):
 
 
 def _enqueue(message_id):
-    from .tasks import deliver
 
     deliver.enqueue(message_id)

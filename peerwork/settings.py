@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "structures",
     "roles",
     "missions",
+    "sheets",
     "facilitation",
     "www",
     "outbox",
@@ -293,7 +294,7 @@ INACTIVE_ACCOUNT_DAYS = int(os.environ.get("INACTIVE_ACCOUNT_DAYS", "730"))
 # Load balancers probe /healthz over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
-# The security log (peerwork/security_log.py): JSON lines on stderr, or in SECURITY_LOG_FILE.
+# The security log (core/security_log.py): JSON lines on stderr, or in SECURITY_LOG_FILE.
 SECURITY_LOG_FILE = os.environ.get("SECURITY_LOG_FILE", "")
 _security_handler = (
     {"class": "logging.handlers.WatchedFileHandler", "filename": SECURITY_LOG_FILE}

@@ -4,9 +4,11 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from facilitation import portfolio_views
+from missions import urls as mission_urls
 from outbox.forms import PasswordResetForm
 from peerwork.health import healthz
-from roles import views as role_views
+from sheets import urls as sheet_urls
+from sheets import views as role_views
 from structures import urls as structure_urls
 from structures import views as structure_views
 from structures.forms import EmailAuthenticationForm
@@ -82,7 +84,7 @@ urlpatterns = [
     ),
     path("structures/", include(structure_pages)),
     path("structures/", include("facilitation.urls")),
-    path("roles/", include("roles.urls")),
-    path("", include("missions.urls")),
+    path("roles/", include("sheets.urls")),
+    path("", include(([*sheet_urls.mission_patterns, *mission_urls.urlpatterns], "missions"))),
     path("admin/", admin.site.urls),
 ]

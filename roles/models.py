@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,73 +32,6 @@ def days_since(moment):
     if isinstance(moment, datetime.datetime):
         moment = timezone.localtime(moment).date()
     return (timezone.localdate() - moment).days
-
-
-def _subquery_int(queryset, expression):
-    """An integer computed over related rows, as a correlated subquery (no join fan-out)."""
-    return Coalesce(
-        Subquery(
-            queryset.order_by().values("role_ref").annotate(value=expression).values("value")[:1],
-            output_field=IntegerField(),
-        ),
-        Value(0),
-    )
-
-
-class RoleQuerySet(models.QuerySet):
-    def with_indicators(self):
-        """Annotate each role with the figures behind its health indicators, computed in SQL."""
-        from missions.models import DailyTask, Mission, Proposal
-        from missions.timing import minutes_per_week_sql
-
-        missions = Mission.objects.filter(role=OuterRef("pk")).annotate(role_ref=models.F("role"))
-        tasks = DailyTask.objects.filter(mission__role=OuterRef("pk")).annotate(
-            role_ref=models.F("mission__role")
-        )
-        open_proposals = Proposal.objects.filter(role=OuterRef("pk"), status="open").annotate(
-            role_ref=models.F("role")
-        )
-        draws = ~Q(lived_experience="")
-        task_draws = ~Q(mission__lived_experience="")
-        return self.annotate(
-            n_missions=_subquery_int(missions, Count("pk")),
-            n_missions_without_tasks=_subquery_int(
-                missions.filter(~models.Exists(DailyTask.objects.filter(mission=OuterRef("pk")))),
-                Count("pk"),
-            ),
-            n_lived_missions=_subquery_int(missions.filter(draws), Count("pk")),
-            minutes_total=_subquery_int(tasks, Sum(minutes_per_week_sql())),
-            minutes_lived=_subquery_int(tasks.filter(task_draws), Sum(minutes_per_week_sql())),
-            n_open_proposals=_subquery_int(open_proposals, Count("pk")),
-            oldest_open_proposal_at=Subquery(
-                open_proposals.order_by("created_at").values("created_at")[:1]
-            ),
-            adopted_number=Subquery(
-                RoleSheetVersion.objects.filter(role=OuterRef("pk"), status="adopted").values(
-                    "number"
-                )[:1]
-            ),
-            adopted_at=Subquery(
-                RoleSheetVersion.objects.filter(role=OuterRef("pk"), status="adopted").values(
-                    "adopted_at"
-                )[:1]
-            ),
-            n_unsigned_peer_workers=_subquery_int(
-                RoleAssignment.objects.filter(role=OuterRef("pk"))
-                .annotate(role_ref=models.F("role"))
-                .exclude(
-                    models.Exists(
-                        Signature.objects.filter(
-                            version__role=OuterRef("role"),
-                            version__status="adopted",
-                            signer=OuterRef("peer_worker"),
-                            decision="signed",
-                        )
-                    )
-                ),
-                Count("pk"),
-            ),
-        )
 
 
 class Role(models.Model):
@@ -181,8 +114,6 @@ class Role(models.Model):
         "lived_experience",
     ]
 
-    objects = RoleQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("role")
         verbose_name_plural = _("roles")
@@ -207,7 +138,7 @@ class Role(models.Model):
 
     @property
     def health(self):
-        """Needs a role from `Role.objects.with_indicators()`."""
+        """Needs a role from `sheets.indicators.with_indicators()`."""
         return RoleHealth(
             has_purpose=bool(self.purpose.strip()),
             n_missions=self.n_missions,

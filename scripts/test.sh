@@ -74,6 +74,8 @@ note "ruff check"
 "$VENV/bin/ruff" check .
 note "ruff format --check"
 "$VENV/bin/ruff" format --check .
+note "lint-imports (the floors of pyproject.toml: each app imports only the floors below it)"
+"$VENV/bin/lint-imports" --no-cache
 
 # --- Throwaway PostgreSQL cluster ------------------------------------------------------------
 pg_dir=

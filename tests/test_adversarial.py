@@ -33,7 +33,7 @@ from missions.proposals import comment_add, proposal_create, proposal_decline
 from missions.services import mission_update, task_update
 from roles.models import Role, RoleAssignment, RoleEvent, RoleSheetVersion, Signature
 from roles.services import role_update
-from roles.versions import version_answer, version_request
+from sheets.versions import version_answer, version_request
 from structures.models import Capacity, Invitation, Membership, Structure, User
 
 from .conftest import World

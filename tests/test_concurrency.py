@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.html import escape
 
 import missions.services
-import roles.views
+import sheets.views
 from core.concurrency import StaleEdit, update_if_unchanged
 from missions.models import DailyTask, Frequency, Latitude, Mission
 from roles.models import Role
@@ -207,13 +207,13 @@ def test_mission_deleted_while_being_edited_redirects_with_a_message(world, clie
 def test_role_deleted_while_being_edited_redirects_to_a_page_that_exists(
     world, client, monkeypatch
 ):
-    original = roles.views.role_update
+    original = sheets.views.role_update
 
     def delete_then_update(*, role, **kwargs):
         Role.objects.filter(pk=role.pk).delete()
         return original(role=role, **kwargs)
 
-    monkeypatch.setattr(roles.views, "role_update", delete_then_update)
+    monkeypatch.setattr(sheets.views, "role_update", delete_then_update)
     client.force_login(world.manager)
     data = {**EDITABLES["role"].base_data, "title": "Mon titre", "revision": 1}
 

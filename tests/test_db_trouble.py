@@ -260,7 +260,7 @@ def test_a_move_that_keeps_deadlocking_says_try_again(world, deadlocking):
 
 
 def test_an_unanswered_race_or_a_timeout_elsewhere_is_a_503_page(world, monkeypatch):
-    import roles.views
+    import sheets.views
     import structures.views
 
     client = _client(world.manager, "en")
@@ -268,7 +268,7 @@ def test_an_unanswered_race_or_a_timeout_elsewhere_is_a_503_page(world, monkeypa
     def busy(*args, **kwargs):
         raise TryAgain
 
-    monkeypatch.setattr(roles.views, "role_create", busy)
+    monkeypatch.setattr(sheets.views, "role_create", busy)
     url = reverse("structures:role_new", args=[world.structure.slug])
     with override_settings(DEBUG=False):
         response = client.post(url, {**ROLE_DATA, "title": "Un rôle"})
@@ -334,14 +334,14 @@ def test_connections_and_statements_time_out(db):
 def test_a_statement_cancelled_by_the_server_is_a_503_page_saying_try_again(world, monkeypatch):
     """statement_timeout (here 50 ms for this transaction only) makes a page fail fast."""
     _postgresql_only()
-    import roles.views
+    import sheets.views
 
     def slow(*args, **kwargs):
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL statement_timeout = 50")
             cursor.execute("SELECT pg_sleep(2)")
 
-    monkeypatch.setattr(roles.views, "sheet_pdf", slow)
+    monkeypatch.setattr(sheets.views, "sheet_pdf", slow)
     client = _client(world.manager, "fr")
     started = time.monotonic()
     with override_settings(DEBUG=False):
@@ -464,7 +464,7 @@ def _all_forms():
     from missions import forms as mission_forms
     from missions import proposal_forms
     from roles import forms as role_forms
-    from roles import version_views
+    from sheets import version_views
     from structures import forms as structure_forms
 
     modules = [

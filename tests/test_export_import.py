@@ -13,8 +13,8 @@ from missions.models import DailyTask, Mission, Proposal
 from missions.proposals import comment_add, proposal_accept, proposal_create
 from missions.services import mission_delete, task_create
 from roles.models import Role, RoleSheetVersion
-from roles.snapshots import diff, snapshot
-from roles.versions import version_answer, version_request
+from sheets.snapshots import diff, snapshot
+from sheets.versions import version_answer, version_request
 from structures.models import Structure, User
 from www.privacy import person_erase
 

@@ -12,8 +12,8 @@ from missions import services as mission_services
 from missions.models import Frequency, Latitude, Proposal
 from roles import services as role_services
 from roles.models import Role, RoleEvent
-from roles.version_views import HISTORY_PAGE_SIZE
-from roles.versions import version_answer, version_request
+from sheets.version_views import HISTORY_PAGE_SIZE
+from sheets.versions import version_answer, version_request
 
 from .factories import DailyTaskFactory, MissionFactory
 

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from missions.models import DailyTask
 from roles.models import Role
-from roles.versions import version_answer, version_request
+from sheets.versions import version_answer, version_request
 
 from .factories import DailyTaskFactory, MissionFactory, RoleFactory
 
@@ -153,8 +153,8 @@ def test_what_a_person_typed_prints_as_typed(client, world):
 )
 def test_any_text_gives_a_pdf(world, text):
     """Whatever a field holds (control characters, emoji, unpaired surrogates…), the PDF is made."""
-    from roles.pdf import render_sheet_pdf
-    from roles.sheet import sheet_queryset
+    from sheets.pdf import render_sheet_pdf
+    from sheets.sheet import sheet_queryset
 
     role = sheet_queryset().select_related("structure").get(pk=world.role.pk)
     role.title = role.purpose = text
@@ -166,16 +166,16 @@ def test_any_text_gives_a_pdf(world, text):
 
 
 def test_the_font_check_warns_when_dejavu_is_missing(settings, tmp_path):
-    from roles.checks import pdf_font_present
+    from sheets.checks import pdf_font_present
 
     assert pdf_font_present(None) == []
     settings.PDF_FONT_DIR = str(tmp_path)
-    assert [warning.id for warning in pdf_font_present(None)] == ["roles.W001"]
+    assert [warning.id for warning in pdf_font_present(None)] == ["sheets.W001"]
 
 
 def test_without_dejavu_the_pdf_is_still_made(client, world, settings, tmp_path):
     """A machine without the font prints the sheet in ReportLab's own Vera, never a 500."""
-    from roles import pdf
+    from sheets import pdf
 
     settings.PDF_FONT_DIR = str(tmp_path)
     pdf._font_family.cache_clear()
@@ -194,8 +194,8 @@ def test_two_pdfs_made_at_once_each_hold_their_own_sheet(world):
     """gunicorn runs threads: fonts are shared between them, the sheets are not mixed up."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from roles.pdf import render_sheet_pdf
-    from roles.sheet import sheet_queryset
+    from sheets.pdf import render_sheet_pdf
+    from sheets.sheet import sheet_queryset
 
     other = RoleFactory(structure=world.structure, title="Médiateur·rice santé", with_missions=3)
     roles = list(
@@ -216,7 +216,7 @@ def test_no_line_runs_past_the_right_margin_and_no_letter_is_lost():
     """Words longer than a line are cut before Platypus sees them, where the line is full."""
     from reportlab.platypus import Paragraph
 
-    from roles.pdf import BODY_WIDTH, _font_family, _styles, markup
+    from sheets.pdf import BODY_WIDTH, _font_family, _styles, markup
 
     style = _styles(_font_family())["task"]
     words = "Accompagner une personne à la CPAM pour ouvrir ses droits " * 12
@@ -312,7 +312,7 @@ def test_breaking_lines_is_linear_in_the_text():
 
     from reportlab.platypus import Paragraph
 
-    from roles.pdf import BODY_WIDTH, _font_family, _styles, markup
+    from sheets.pdf import BODY_WIDTH, _font_family, _styles, markup
 
     style = _styles(_font_family())["body"]
     start = time.process_time()
@@ -366,7 +366,7 @@ def test_parallel_requests_for_a_sheet_s_pdf_build_it_once(world, monkeypatch):
     from django.db import connection
     from django.test import Client
 
-    from roles import pdf
+    from sheets import pdf
 
     builds, real = [], pdf.render_sheet_pdf
 

@@ -45,7 +45,7 @@ from missions.models import (
 )
 from missions.proposals import proposal_create
 from roles.models import Role, RoleAssignment, RoleSheetVersion, Signature
-from roles.versions import version_request
+from sheets.versions import version_request
 from structures.models import Capacity, Invitation, Membership
 
 from .factories import RecommendationFactory, ReviewFactory

@@ -16,7 +16,7 @@ from missions.models import Mission, Proposal
 from missions.proposals import comment_add, proposal_accept, proposal_create
 from roles.models import RoleAssignment, RoleEvent
 from roles.services import role_assign
-from roles.versions import version_answer, version_request
+from sheets.versions import version_answer, version_request
 from structures.models import Membership, User
 from www.privacy import person_erase
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from roles.versions import version_request
+from sheets.versions import version_request
 
 from .factories import DailyTaskFactory, MissionFactory, RoleAssignmentFactory, RoleFactory
 
@@ -15,7 +15,7 @@ def _grow_sheet(role, missions, tasks_per_mission):
 
 # Session + user + the request's savepoint pair (ATOMIC_REQUESTS), then the page's own queries:
 # role sheet = role with access and the sheet's counter, and when the sheet changed since it was
-# last shown (roles/sheet.py): role with indicators, missions, tasks, assignments with people,
+# last shown (sheets/sheet.py): role with indicators, missions, tasks, assignments with people,
 # adopted/awaiting versions, signatures of the awaiting one;
 # structure page = structure with access and the counters of what its page shows, and when that
 # changed since the page was last shown: roles with indicators, assignments, members, supports,

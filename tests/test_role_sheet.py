@@ -11,6 +11,7 @@ from django.utils.text import capfirst
 
 from missions.models import DailyTask, Latitude, Mission
 from roles.models import PEER_SHARE_THRESHOLD, Role, RoleAssignment, RoleHealth
+from sheets.indicators import with_indicators
 
 from .factories import (
     DailyTaskFactory,
@@ -49,13 +50,13 @@ def page_warnings(response):
 
 def expected_warnings(role_pk, response):
     """The model's warnings for the role, in the language the page was rendered in."""
-    role = Role.objects.with_indicators().get(pk=role_pk)
+    role = with_indicators(Role.objects.all()).get(pk=role_pk)
     with translation.override(response.wsgi_request.LANGUAGE_CODE):
         return [escape(str(warning)) for warning in role.health.warnings]
 
 
 def health_of(role):
-    return Role.objects.with_indicators().get(pk=role.pk).health
+    return with_indicators(Role.objects.all()).get(pk=role.pk).health
 
 
 def english_warnings(health):
@@ -259,7 +260,7 @@ def test_indicators_do_not_mix_up_roles(world):
     """Each role's figures come from its own missions and tasks only."""
     first = role_with(world.structure, ("Vécu", [60]), ("", [180]))
     second = role_with(world.structure, ("Vécu", [30, 30]), ("", []))
-    by_pk = {role.pk: role.health for role in Role.objects.with_indicators()}
+    by_pk = {role.pk: role.health for role in with_indicators(Role.objects.all())}
     assert (by_pk[first.pk].minutes_lived, by_pk[first.pk].minutes_total) == (60, 240)
     assert (by_pk[second.pk].minutes_lived, by_pk[second.pk].minutes_total) == (60, 60)
     assert by_pk[second.pk].n_missions_without_tasks == 1

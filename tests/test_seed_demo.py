@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 
 from missions.models import DailyTask, Mission
 from roles.models import Role, RoleAssignment
+from sheets.indicators import with_indicators
 from structures.models import FacilitatorSupport, Invitation, Membership, Structure, User
 
 ACCOUNTS = [
@@ -119,7 +120,7 @@ def test_phare_sheet_shows_warnings(demo, client):
 
 
 def test_escale_sheet_draws_on_lived_experience(demo, client):
-    role = Role.objects.with_indicators().get(structure__slug="escale")
+    role = with_indicators(Role.objects.all()).get(structure__slug="escale")
     assert role.health.n_lived_missions >= 1
     response = sheet(client, "pair@escale.example", "escale")
     assert "draws-lived" in response.content.decode()

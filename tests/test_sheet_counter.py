@@ -16,7 +16,7 @@ from missions import proposals, services
 from missions.models import DailyTask, Mission, Proposal, ProposalComment
 from roles import services as role_services
 from roles.models import Role, Signature
-from roles.versions import version_answer, version_request
+from sheets.versions import version_answer, version_request
 from structures.models import Capacity, Invitation, Structure, User
 from structures.services import invitation_send
 

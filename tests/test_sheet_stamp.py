@@ -1,6 +1,6 @@
 """The stamp of a role sheet (its counter, Role.sheet_counter) changes with anything the sheet
 shows, whoever writes it: the services, the platform admin, or a script writing rows directly.
-Pages cached under it (roles/sheet.py, the structure page, the portfolio) would otherwise show
+Pages cached under it (sheets/sheet.py, the structure page, the portfolio) would otherwise show
 an old state. tests/test_sheet_counter.py checks each way of writing in its transaction."""
 
 import datetime
@@ -14,7 +14,7 @@ from roles import services as role_services
 from roles.counters import with_sheets_total
 from roles.models import Role, RoleSheetVersion, Signature
 from roles.services import membership_deactivate
-from roles.versions import version_answer, version_request
+from sheets.versions import version_answer, version_request
 from structures.models import Membership, Structure
 from www.privacy import person_erase
 

@@ -18,8 +18,9 @@ from missions.timing import (
     task_time_label,
 )
 from roles.models import Role, RoleHealth
-from roles.snapshots import diff, for_display, snapshot
-from roles.versions import sheet_with_content
+from sheets.indicators import with_indicators
+from sheets.snapshots import diff, for_display, snapshot
+from sheets.versions import sheet_with_content
 
 from .factories import DailyTaskFactory, MissionFactory, RoleFactory
 
@@ -66,7 +67,7 @@ def test_sql_gives_the_same_minutes_a_week_as_python(db):
     rows = DailyTask.objects.annotate(sql=minutes_per_week_sql())
     assert rows.count() == 80
     assert [task.sql for task in rows] == [task.minutes_per_week for task in rows]
-    role = Role.objects.with_indicators().get(pk=mission.role_id)
+    role = with_indicators(Role.objects.all()).get(pk=mission.role_id)
     assert role.minutes_total == sum(task.minutes_per_week for task in rows)
 
 
@@ -235,7 +236,7 @@ def test_share_of_lived_experience_time_uses_the_time_a_week(db):
     DailyTaskFactory(mission=lived, frequency=Frequency.QUARTERLY, duration_minutes=130)  # 10
     DailyTaskFactory(mission=other, frequency=Frequency.DAILY, duration_minutes=26)  # 130
     DailyTaskFactory(mission=other, frequency=Frequency.OCCASIONAL, duration_minutes=600)  # 0
-    health = Role.objects.with_indicators().get(pk=role.pk).health
+    health = with_indicators(Role.objects.all()).get(pk=role.pk).health
     assert (health.minutes_lived, health.minutes_total) == (130, 260)
     assert health.lived_share == 50
 

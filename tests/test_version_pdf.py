@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from roles.models import RoleSheetVersion
 from roles.services import role_update
-from roles.versions import version_answer, version_request
+from sheets.versions import version_answer, version_request
 
 from .factories import DailyTaskFactory, MissionFactory, RoleFactory
 
@@ -189,7 +189,7 @@ def test_the_version_pdf_prints_typed_text_literally(client, world):
 
 def test_a_version_pdf_is_kept_and_follows_its_status(client, world, monkeypatch):
     """Version PDFs are cached by version; a later adopted version marks it replaced."""
-    from roles import pdf
+    from sheets import pdf
 
     builds = []
     real = pdf.render_version_pdf

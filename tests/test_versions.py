@@ -12,8 +12,8 @@ from missions.models import Latitude
 from outbox.notify import absolute
 from roles.models import RoleEvent, RoleSheetVersion, Signature
 from roles.services import role_update
-from roles.snapshots import diff, snapshot
-from roles.versions import sheet_with_content, version_answer, version_request
+from sheets.snapshots import diff, snapshot
+from sheets.versions import sheet_with_content, version_answer, version_request
 from structures.models import Capacity
 
 from .factories import (

@@ -11,7 +11,7 @@ from missions import proposals
 from missions import services as mission_services
 from missions.models import Latitude, Proposal
 from roles.models import RoleEvent
-from roles.versions import version_answer, version_request
+from sheets.versions import version_answer, version_request
 from structures.models import Membership
 
 from .factories import MembershipFactory, ReviewFactory, RoleAssignmentFactory, RoleFactory

@@ -19,7 +19,7 @@ from facilitation.waiting import COUNTED, REVIEW_DUE_DAYS, Kind, waiting_counts,
 from missions import proposals
 from missions import services as mission_services
 from missions.models import Latitude, Proposal
-from roles.versions import version_answer, version_request
+from sheets.versions import version_answer, version_request
 
 from .factories import RecommendationFactory, ReviewFactory, RoleAssignmentFactory, RoleFactory
 

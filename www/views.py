@@ -7,6 +7,7 @@ from core.fragments import cached_fragment, fragment_key, render_page
 from facilitation.waiting import waiting_counts
 from roles.counters import with_sheets_total
 from roles.models import Role, RoleAssignment
+from sheets.indicators import with_indicators
 from structures.access import get_structure_for_user, visible_structures
 from structures.models import FacilitatorSupport, Invitation, Membership, Structure
 
@@ -67,7 +68,7 @@ def structure_detail(request, slug):
 
     def get_context():
         roles = (
-            structure.roles.with_indicators()
+            with_indicators(structure.roles.all())
             .prefetch_related(
                 Prefetch(
                     "assignments",

@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 
 from facilitation.models import Recommendation, RecommendationStatus, Review
 from roles.models import RoleSheetVersion, Signature
-from roles.versions import version_answer, version_request
+from sheets.versions import version_answer, version_request
 from structures.models import Capacity
 from tests.e2e.journeys import DESKTOP, PHONE, VARIANTS, Person, exactly, starting
 from tests.factories import (

@@ -1,4 +1,4 @@
-"""Write a structure, with everything in it, to a JSON file (see structures/transfer.py).
+"""Write a structure, with everything in it, to a JSON file (see www/transfer.py).
 
 python manage.py export_structure escale escale.json
 python manage.py export_structure escale -          # to standard output

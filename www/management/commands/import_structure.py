@@ -1,4 +1,4 @@
-"""Create a structure from a file written by export_structure (see structures/transfer.py).
+"""Create a structure from a file written by export_structure (see www/transfer.py).
 
 People are found by e-mail address, or created with an unusable password (they choose one with
 "Forgotten password?"). Nothing is written when the file cannot be imported.

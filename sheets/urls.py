@@ -1,7 +1,8 @@
 from django.urls import path
 
-from . import version_views, views
+from . import mission_views, version_views, views
 
+# The role sheet's pages keep the URL names they had under roles/ ("roles:detail"…).
 app_name = "roles"
 urlpatterns = [
     path("<uuid:role_id>/", views.role_detail, name="detail"),
@@ -38,4 +39,16 @@ urlpatterns = [
         name="version_answer",
     ),
     path("<uuid:role_id>/history/", version_views.history, name="history"),
+]
+
+# Editing missions and tasks on the sheet: in the "missions" namespace (project URLconf).
+mission_patterns = [
+    path("roles/<uuid:role_id>/missions/new/", mission_views.mission_new, name="mission_new"),
+    path("missions/<int:mission_id>/edit/", mission_views.mission_edit, name="mission_edit"),
+    path("missions/<int:mission_id>/delete/", mission_views.mission_delete, name="mission_delete"),
+    path("missions/<int:mission_id>/move/", mission_views.mission_move, name="mission_move"),
+    path("missions/<int:mission_id>/tasks/new/", mission_views.task_new, name="task_new"),
+    path("tasks/<int:task_id>/edit/", mission_views.task_edit, name="task_edit"),
+    path("tasks/<int:task_id>/delete/", mission_views.task_delete, name="task_delete"),
+    path("tasks/<int:task_id>/move/", mission_views.task_move, name="task_move"),
 ]

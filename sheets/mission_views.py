@@ -7,14 +7,13 @@ from django.views.decorators.http import require_POST
 
 from core.concurrency import TRY_AGAIN_MESSAGE, TryAgain
 from core.editing import InPlace, save_or_render
+from missions import services
+from missions.access import can_edit_tasks, get_mission_for_user, get_task_for_user, within_latitude
+from missions.forms import MissionEditForm, MissionForm, TaskEditForm, TaskForm
+from missions.removed import removed_or_404
 from roles.access import get_role_for_user
 from roles.models import RoleEvent
-from roles.sheet import sheet_update
-
-from . import services
-from .access import can_edit_tasks, get_mission_for_user, get_task_for_user, within_latitude
-from .forms import MissionEditForm, MissionForm, TaskEditForm, TaskForm
-from .removed import removed_or_404
+from sheets.sheet import sheet_update
 
 _OFFSETS = {"up": -1, "down": 1}
 

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy
 
 from missions.models import Mission
 from outbox.notify import absolute, notify
+from roles.history import record
+from roles.models import Role, RoleEvent, RoleSheetVersion, Signature
 
-from .history import record
-from .models import Role, RoleEvent, RoleSheetVersion, Signature
 from .snapshots import snapshot
 
 Status = RoleSheetVersion.Status

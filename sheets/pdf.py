@@ -1,6 +1,6 @@
 """The role sheet as an A4 PDF, laid out by ReportLab's Platypus.
 
-Two PDFs, printed the same way from a snapshot (roles/snapshots.py):
+Two PDFs, printed the same way from a snapshot (sheets/snapshots.py):
 - the sheet as it is now (`sheet_pdf`): when it is not the adopted version, every page says it
   is a draft, and the signatures are not printed under it;
 - one version exactly as it was frozen (`version_pdf`), with a signature block: who signed, in
@@ -11,7 +11,7 @@ What a person typed is never read as markup: it is escaped before Platypus parse
 longer than a line are cut beforehand, in one pass over the text (Platypus's own cutting
 measures each word again and again, and took minutes on a pasted megabyte). Empty sections
 are left out. A PDF is made once per state of what it prints and kept in the cache; one build
-per key runs at a time (peerwork/singleflight.py). The font has no fallback: a character
+per key runs at a time (core/singleflight.py). The font has no fallback: a character
 DejaVu Sans lacks (emoji, Chinese) prints as a blank, where the HTML page shows it.
 
 Somewhat over 400 lines: fonts, text, layout and the two documents are one piece of work, and
@@ -53,9 +53,10 @@ from reportlab.platypus.paragraph import _wsc as PLATYPUS_SPACES
 
 from core.fragments import FRAGMENT_SECONDS, fragment_key
 from core.singleflight import cached_build
+from roles.models import RoleSheetVersion, Signature
 from structures.models import Membership
 
-from .models import RoleSheetVersion, Signature
+from .sheet import sheet_queryset
 from .snapshots import diff, for_display, snapshot
 
 # DejaVu Sans covers Latin, Greek and Cyrillic letters (ł, ş, ğ, ễ…); the file names are those
@@ -95,7 +96,7 @@ def printable(text):
 
 
 def dejavu_dir():
-    """The folder holding DejaVu Sans, or None when it is not there (`roles.checks` warns)."""
+    """The folder holding DejaVu Sans, or None when it is not there (`sheets.checks` warns)."""
     folder = Path(settings.PDF_FONT_DIR)
     return folder if all((folder / name).is_file() for name in DEJAVU.values()) else None
 
@@ -210,7 +211,7 @@ def _date(value):
 
 def task_time(task):
     """How often a task is done and how long it takes, as printed after it (a snapshot's task
-    for display, roles.snapshots.ShownTask). The one place the PDF words task time."""
+    for display, sheets.snapshots.ShownTask). The one place the PDF words task time."""
     return task.time  # worded once, by missions.timing.task_time_label
 
 
@@ -431,7 +432,6 @@ def _signatures_of(version):
 def sheet_pdf(role):
     """The PDF of `role` (from `sheet_page_queryset()`, with its stamp) as it is now, from the
     cache when the sheet has not changed."""
-    from .sheet import sheet_queryset
 
     def build():
         full = sheet_queryset().select_related("structure").get(pk=role.pk)

@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass, field
 
+from core.changes import display, field_changes
 from missions.models import DailyTask, Mission
 from missions.timing import task_time_label, upgrade
-
-from .models import Role
+from roles.models import Role
 
 ROLE_FIELDS = Role.EDITABLE_FIELDS
 MISSION_FIELDS = Mission.EDITABLE_FIELDS
@@ -31,26 +31,6 @@ def snapshot(role):
     }
 
 
-def _label(model, name):
-    return str(model._meta.get_field(name).verbose_name)
-
-
-def _display(model, name, value):
-    """A stored value as a person reads it (choice labels rather than codes). A missing value
-    stays None (it is not a choice whose label is "None")."""
-    if value is None:
-        return None
-    choices = dict(model._meta.get_field(name).flatchoices)
-    return str(choices.get(value, value)) if choices else value
-
-
-@dataclass
-class FieldChange:
-    label: str
-    old: object
-    new: object
-
-
 @dataclass
 class ItemDiff:
     """A mission or task that differs. For an added (removed) item, `fields` holds its filled-in
@@ -70,18 +50,6 @@ class SheetDiff:
 
     def __bool__(self):
         return bool(self.role_fields or self.missions)
-
-
-def field_changes(model, fields, old, new):
-    return [
-        FieldChange(
-            _label(model, name),
-            _display(model, name, old.get(name)),
-            _display(model, name, new.get(name)),
-        )
-        for name in fields
-        if old.get(name) != new.get(name)
-    ]
 
 
 def _filled(item, fields):
@@ -197,7 +165,7 @@ def for_display(data):
         "role": data["role"],
         "missions": [
             ShownMission(
-                **{name: _display(Mission, name, mission[name]) for name in MISSION_FIELDS},
+                **{name: display(Mission, name, mission[name]) for name in MISSION_FIELDS},
                 tasks=[
                     ShownTask(action=task["action"], time=task_time_label(task))
                     for task in mission["tasks"]

@@ -2,14 +2,14 @@
 
 from django.core import checks
 
+from .pdf import DEJAVU, dejavu_dir
+
 
 @checks.register()
 def pdf_font_present(app_configs, **kwargs):
     """Without DejaVu Sans the PDF falls back to Bitstream Vera, which has no ł, ş, ğ or ễ:
     some names would print with holes, so say it before anyone downloads a sheet."""
     from django.conf import settings
-
-    from .pdf import DEJAVU, dejavu_dir
 
     if dejavu_dir() is not None:
         return []
@@ -20,6 +20,6 @@ def pdf_font_present(app_configs, **kwargs):
             "lacks letters such as ł, ş or ễ.",
             hint="Run `make assets`, or set PDF_FONT_DIR to a folder holding DejaVu Sans "
             "(Debian's fonts-dejavu-core: /usr/share/fonts/truetype/dejavu).",
-            id="roles.W001",
+            id="sheets.W001",
         )
     ]

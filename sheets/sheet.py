@@ -12,9 +12,10 @@ from django_htmx.http import reswap, retarget
 from core.fragments import cached_fragment, fragment_key
 from missions.access import can_edit_tasks
 from missions.models import Mission
+from roles.access import get_role_for_user
+from roles.models import Role, RoleAssignment, RoleSheetVersion, Signature
+from sheets.indicators import with_indicators
 
-from .access import get_role_for_user
-from .models import Role, RoleAssignment, RoleSheetVersion, Signature
 from .snapshots import diff, snapshot
 
 # The element of the sheet page that in-place edits replace.
@@ -32,7 +33,7 @@ def _assignments():
 
 def sheet_queryset():
     """Everything the role sheet shows, in a fixed number of queries."""
-    return Role.objects.with_indicators().prefetch_related(
+    return with_indicators(Role.objects.all()).prefetch_related(
         Prefetch("missions", queryset=Mission.objects.prefetch_related("tasks")), _assignments()
     )
 

@@ -2,7 +2,7 @@
 
 Everyone who can read the role reads these pages (its structure's managers and peer workers, the
 supporting facilitator). Managers ask for signatures; the signatories of a version answer it
-(roles.versions checks who they are).
+(sheets.versions checks who they are).
 """
 
 from django import forms
@@ -19,11 +19,11 @@ from django.views.decorators.http import require_POST
 
 from core.text import validate_text_length
 from missions.models import Mission
+from roles.access import get_role_for_user
+from roles.models import Role, RoleSheetVersion, Signature
 
 from . import versions as services
-from .access import get_role_for_user
 from .history import event_changes
-from .models import Role, RoleSheetVersion, Signature
 from .pdf import version_pdf
 from .snapshots import diff, for_display, snapshot
 

@@ -9,14 +9,10 @@ from django.views.decorators.http import require_POST
 
 from core.editing import save_or_render
 from core.fragments import render_page
-from structures.access import get_structure_for_user
-from structures.models import Membership
-
-from .access import get_role_for_user
-from .forms import AssignForm, RoleEditForm, RoleForm
-from .models import RoleAssignment
-from .pdf import sheet_pdf
-from .services import (
+from roles.access import get_role_for_user
+from roles.forms import AssignForm, RoleEditForm, RoleForm
+from roles.models import RoleAssignment
+from roles.services import (
     membership_deactivate,
     role_assign,
     role_create,
@@ -24,6 +20,10 @@ from .services import (
     role_unassign,
     role_update,
 )
+from structures.access import get_structure_for_user
+from structures.models import Membership
+
+from .pdf import sheet_pdf
 from .sheet import sheet_body, sheet_page_queryset, sheet_update
 
 

@@ -1,8 +1,11 @@
+"""Template filters and tags every page may use (on the top floor: they know every floor)."""
+
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from core.worddiff import word_diff as segments
+from missions.timing import task_time_label
 
 register = template.Library()
 
@@ -22,8 +25,6 @@ def duration(minutes):
 @register.filter
 def task_time(task):
     """How often and how long a task takes, with its time a week (a task or a task dict)."""
-    from missions.timing import task_time_label
-
     return task_time_label(task)
 
 
