@@ -17,7 +17,8 @@ from django.utils import timezone
 from facilitation.models import Recommendation, Review
 from missions.models import DailyTask, Frequency, Latitude, Mission, Proposal, ProposalComment
 from missions.timing import COUNTED
-from roles.models import Role, RoleAssignment, RoleEvent, RoleSheetVersion, Signature
+from roles.models import Role, RoleAssignment, RoleEvent
+from sheets.models import RoleSheetVersion, Signature
 from structures.models import (
     Capacity,
     FacilitatorSupport,

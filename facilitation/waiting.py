@@ -42,7 +42,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from missions.models import Proposal, ProposalComment
-from roles.models import RoleEvent, RoleSheetVersion, Signature
+from roles.models import RoleEvent
+from sheets.models import RoleSheetVersion, Signature
 from structures.models import Capacity, FacilitatorSupport, Membership, Structure, User
 
 from .models import Recommendation, Review

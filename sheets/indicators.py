@@ -8,7 +8,8 @@ from django.db.models.functions import Coalesce
 
 from missions.models import DailyTask, Mission, Proposal
 from missions.timing import minutes_per_week_sql
-from roles.models import RoleAssignment, RoleSheetVersion, Signature
+from roles.models import RoleAssignment
+from sheets.models import RoleSheetVersion, Signature
 
 
 def _subquery_int(queryset, expression):

@@ -53,7 +53,7 @@ from reportlab.platypus.paragraph import _wsc as PLATYPUS_SPACES
 
 from core.fragments import FRAGMENT_SECONDS, fragment_key
 from core.singleflight import cached_build
-from roles.models import RoleSheetVersion, Signature
+from sheets.models import RoleSheetVersion, Signature
 from structures.models import Membership
 
 from .sheet import sheet_queryset

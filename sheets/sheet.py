@@ -13,8 +13,9 @@ from core.fragments import cached_fragment, fragment_key
 from missions.access import can_edit_tasks
 from missions.models import Mission
 from roles.access import get_role_for_user
-from roles.models import Role, RoleAssignment, RoleSheetVersion, Signature
+from roles.models import Role, RoleAssignment
 from sheets.indicators import with_indicators
+from sheets.models import RoleSheetVersion, Signature
 
 from .snapshots import diff, snapshot
 

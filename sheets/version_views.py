@@ -20,7 +20,8 @@ from django.views.decorators.http import require_POST
 from core.text import validate_text_length
 from missions.models import Mission
 from roles.access import get_role_for_user
-from roles.models import Role, RoleSheetVersion, Signature
+from roles.models import Role
+from sheets.models import RoleSheetVersion, Signature
 
 from . import versions as services
 from .history import event_changes

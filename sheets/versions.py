@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy
 from missions.models import Mission
 from outbox.notify import absolute, notify
 from roles.history import record
-from roles.models import Role, RoleEvent, RoleSheetVersion, Signature
+from roles.models import Role, RoleEvent
+from sheets.models import RoleSheetVersion, Signature
 
 from .snapshots import snapshot
 

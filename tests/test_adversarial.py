@@ -31,8 +31,9 @@ from facilitation.models import Recommendation, Review
 from missions.models import DailyTask, Mission, Proposal, ProposalComment, ReferenceMission
 from missions.proposals import comment_add, proposal_create, proposal_decline
 from missions.services import mission_update, task_update
-from roles.models import Role, RoleAssignment, RoleEvent, RoleSheetVersion, Signature
+from roles.models import Role, RoleAssignment, RoleEvent
 from roles.services import role_update
+from sheets.models import RoleSheetVersion, Signature
 from sheets.versions import version_answer, version_request
 from structures.models import Capacity, Invitation, Membership, Structure, User
 

@@ -12,7 +12,8 @@ from facilitation.reviews import recommendation_follow_up, review_create
 from missions.models import DailyTask, Mission, Proposal
 from missions.proposals import comment_add, proposal_accept, proposal_create
 from missions.services import mission_delete, task_create
-from roles.models import Role, RoleSheetVersion
+from roles.models import Role
+from sheets.models import RoleSheetVersion
 from sheets.snapshots import diff, snapshot
 from sheets.versions import version_answer, version_request
 from structures.models import Structure, User

@@ -44,7 +44,8 @@ from missions.models import (
     ReferenceMission,
 )
 from missions.proposals import proposal_create
-from roles.models import Role, RoleAssignment, RoleSheetVersion, Signature
+from roles.models import Role, RoleAssignment
+from sheets.models import RoleSheetVersion, Signature
 from sheets.versions import version_request
 from structures.models import Capacity, Invitation, Membership
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from facilitation.models import Review
 from missions.models import Proposal
-from roles.models import RoleSheetVersion, Signature
+from sheets.models import RoleSheetVersion, Signature
 from structures.models import Capacity
 
 from .factories import (

@@ -15,7 +15,8 @@ from core.counters import trigger_names
 from missions import proposals, services
 from missions.models import DailyTask, Mission, Proposal, ProposalComment
 from roles import services as role_services
-from roles.models import Role, Signature
+from roles.models import Role
+from sheets.models import Signature
 from sheets.versions import version_answer, version_request
 from structures.models import Capacity, Invitation, Structure, User
 from structures.services import invitation_send

@@ -12,8 +12,9 @@ from missions import proposals, services
 from missions.models import DailyTask, Latitude, Proposal
 from roles import services as role_services
 from roles.counters import with_sheets_total
-from roles.models import Role, RoleSheetVersion, Signature
+from roles.models import Role
 from roles.services import membership_deactivate
+from sheets.models import RoleSheetVersion, Signature
 from sheets.versions import version_answer, version_request
 from structures.models import Membership, Structure
 from www.privacy import person_erase

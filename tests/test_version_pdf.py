@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from pypdf import PdfReader
 
-from roles.models import RoleSheetVersion
 from roles.services import role_update
+from sheets.models import RoleSheetVersion
 from sheets.versions import version_answer, version_request
 
 from .factories import DailyTaskFactory, MissionFactory, RoleFactory

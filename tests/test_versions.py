@@ -10,8 +10,9 @@ from django.utils.translation import gettext
 from missions import services as mission_services
 from missions.models import Latitude
 from outbox.notify import absolute
-from roles.models import RoleEvent, RoleSheetVersion, Signature
+from roles.models import RoleEvent
 from roles.services import role_update
+from sheets.models import RoleSheetVersion, Signature
 from sheets.snapshots import diff, snapshot
 from sheets.versions import sheet_with_content, version_answer, version_request
 from structures.models import Capacity

@@ -24,7 +24,8 @@ from facilitation.models import Recommendation, Review
 from missions.models import Proposal, ProposalComment
 from outbox.models import Message
 from roles.history import record
-from roles.models import RoleAssignment, RoleEvent, Signature
+from roles.models import RoleAssignment, RoleEvent
+from sheets.models import Signature
 from structures.models import (
     ERASED_EMAIL_DOMAIN,
     Capacity,

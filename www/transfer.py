@@ -25,7 +25,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from facilitation.models import Recommendation, Review
 from missions.models import DailyTask, Mission, Proposal, ProposalComment
 from missions.timing import upgrade
-from roles.models import Role, RoleAssignment, RoleEvent, RoleSheetVersion, Signature
+from roles.models import Role, RoleAssignment, RoleEvent
+from sheets.models import RoleSheetVersion, Signature
 from structures.models import ERASED_EMAIL_DOMAIN, FacilitatorSupport, Membership, Structure
 
 from .privacy import erased_email

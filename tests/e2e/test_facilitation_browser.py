@@ -19,7 +19,7 @@ from django.utils.text import capfirst
 from playwright.sync_api import expect
 
 from facilitation.models import Recommendation, RecommendationStatus, Review
-from roles.models import RoleSheetVersion, Signature
+from sheets.models import RoleSheetVersion, Signature
 from sheets.versions import version_answer, version_request
 from structures.models import Capacity
 from tests.e2e.journeys import DESKTOP, PHONE, VARIANTS, Person, exactly, starting

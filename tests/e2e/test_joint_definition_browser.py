@@ -23,7 +23,7 @@ from pypdf import PdfReader
 from core.worddiff import word_diff
 from missions import proposals, services
 from missions.models import Latitude, Mission, Proposal
-from roles.models import RoleSheetVersion, Signature
+from sheets.models import RoleSheetVersion, Signature
 from structures.models import Capacity
 from tests.e2e.journeys import DESKTOP, PHONE, VARIANTS, Person, exactly, starting
 from tests.factories import (

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from missions.models import Frequency, Latitude
-from roles.models import RoleSheetVersion, Signature
+from sheets.models import RoleSheetVersion, Signature
 from structures.models import Capacity
 from tests.e2e.journeys import DESKTOP, PHONE, VARIANTS, Person, exactly, field
 from tests.factories import MembershipFactory, RoleAssignmentFactory, RoleFactory
