@@ -1,3 +1,8 @@
+"""Missions, their daily tasks, proposals of adjustment with their discussion, and the library
+of reference missions. One module for the five models because their constraints and choices
+refer to each other (a proposal's kinds name missions and tasks); about 490 lines, most of them
+field declarations and named constraints."""
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator

@@ -1,3 +1,5 @@
+"""Roles (the sheets' heading), their holders, their health warnings and their history."""
+
 import datetime
 import uuid
 from dataclasses import dataclass

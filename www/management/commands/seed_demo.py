@@ -1,4 +1,5 @@
-"""Load fictional demo data: structures, accounts and role sheets.
+"""Load fictional demo data: structures, accounts and role sheets (long because the demo's
+sheets are written out in full, as a structure would write them).
 
 Idempotent: every object is found by its natural key (user e-mail, structure slug, role title in
 its structure, mission title in its role, task action in its mission) and only created when
