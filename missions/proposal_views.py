@@ -1,6 +1,6 @@
 """Proposals of adjustment: propose (with a preview), discuss, decide, withdraw.
 
-Every object is fetched through structures.access; the services in missions/proposals.py do
+Every object is fetched through the access helpers (missions/access.py, roles/access.py); the services in missions/proposals.py do
 the writing and check the rules of the proposal itself. Over 400 lines: the whole journey of a
 proposal in one place, its views sharing the page's context and error handling.
 """
