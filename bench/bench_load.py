@@ -53,10 +53,11 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 PDF_RUNS = 7
 
-# The issue's targets on a 2-core machine.
-SHEET_RATIO_TARGET = 0.25
-P95_TARGET_MS = 150
-PDF_TARGET_MS = 300
+# The targets of issue #12 ("must stay true") on a 2-core machine.
+SHEET_RATIO_TARGET = 0.5
+P95_TARGET_MS = 100
+PDF_TARGET_MS = 400
+PDF_UNCHANGED_TARGET_MS = 20
 
 MAIN_PAGES = ["role_sheet", "structure", "portfolio", "proposal"]
 TRIVIAL = "trivial"
@@ -566,23 +567,26 @@ def report(result):
     )
 
     targets = {
-        "role_sheet_ratio_ge_0.25": pages["role_sheet"]["ratio_to_trivial"] >= SHEET_RATIO_TARGET,
-        "p95_le_150ms": all(pages[name]["p95_ms"] <= P95_TARGET_MS for name in MAIN_PAGES),
+        "role_sheet_ratio": pages["role_sheet"]["ratio_to_trivial"] >= SHEET_RATIO_TARGET,
+        "p95": all(pages[name]["p95_ms"] <= P95_TARGET_MS for name in MAIN_PAGES),
         "zero_errors": not any(f["errors"] for f in pages.values()),
         "same_query_counts": all(c["1x"] == c["10x"] for c in result["queries"].values()),
-        "pdf_lt_300ms": result["pdf_20x10_ms"] < PDF_TARGET_MS,
+        "pdf_after_change": result["pdf_20x10_ms"] <= PDF_TARGET_MS,
+        "pdf_unchanged": result["pdf_20x10_unchanged_ms"] <= PDF_UNCHANGED_TARGET_MS,
     }
     if SECONDS < 60:
         note(f"(BENCH_SECONDS={SECONDS}: the issue's figures are over 60 s per page.)")
     labels = {
-        "role_sheet_ratio_ge_0.25": "role sheet at >= 0.25x the trivial page's throughput "
-        f"({pages['role_sheet']['ratio_to_trivial']:.2f}x)",
-        "p95_le_150ms": "p95 <= 150 ms on every main page at 8 clients (worst "
+        "role_sheet_ratio": f"role sheet at >= {SHEET_RATIO_TARGET}x the trivial page's "
+        f"throughput ({pages['role_sheet']['ratio_to_trivial']:.2f}x)",
+        "p95": f"p95 <= {P95_TARGET_MS} ms on every main page at 8 clients (worst "
         f"{max(pages[name]['p95_ms'] for name in MAIN_PAGES):.0f} ms)",
         "zero_errors": "0 errors",
         "same_query_counts": "query count per page identical at 1x and 10x",
-        "pdf_lt_300ms": f"PDF of the 20 x 10 sheet under 300 ms, made after a change "
-        f"({result['pdf_20x10_ms']:.0f} ms)",
+        "pdf_after_change": f"PDF of the 20 x 10 sheet <= {PDF_TARGET_MS} ms, made after a "
+        f"change ({result['pdf_20x10_ms']:.0f} ms)",
+        "pdf_unchanged": f"PDF of an unchanged 20 x 10 sheet <= {PDF_UNCHANGED_TARGET_MS} ms "
+        f"({result['pdf_20x10_unchanged_ms']:.0f} ms)",
     }
     for key, met in targets.items():
         note(f"  [{'met' if met else 'NOT met'}] {labels[key]}")
