@@ -1,0 +1,193 @@
+"""A structure's roles (with assignments), their versions (with signatures) and history in its
+JSON document (assembled by www.transfer)."""
+
+import copy
+
+from core.transfer import dt, parse_dt
+
+from .models import Role, RoleAssignment, RoleEvent, RoleSheetVersion, Signature
+
+ROLE_FIELDS = [
+    "title",
+    "purpose",
+    "people_served",
+    "working_hours",
+    "contracted_hours",
+    "supervision",
+    "lived_experience",
+    "revision",
+]
+
+
+def _grouped(queryset, key):
+    grouped = {}
+    for row in queryset:
+        grouped.setdefault(getattr(row, key), []).append(row)
+    return grouped
+
+
+def map_snapshot(snapshot, mission_id, task_id):
+    """A version's content with its mission and task ids passed through the given functions."""
+    result = copy.deepcopy(snapshot)
+    for mission in result.get("missions", []):
+        if "id" in mission:
+            mission["id"] = mission_id(mission["id"])
+        for task in mission.get("tasks", []):
+            if "id" in task:
+                task["id"] = task_id(task["id"])
+    return result
+
+
+def export_roles(structure, refs):
+    """{role id: role document} for the roles of `structure`, in order, with their assignments;
+    gives each role its reference."""
+    add = refs.people.add
+    roles = list(Role.objects.filter(structure=structure).order_by("title", "pk"))
+    assignments = _grouped(
+        RoleAssignment.objects.filter(role__in=roles).order_by("assigned_at", "id"), "role_id"
+    )
+    return {
+        role.pk: {
+            "ref": refs.roles.new(role.pk),
+            **{name: getattr(role, name) for name in ROLE_FIELDS},
+            "created_at": dt(role.created_at),
+            "updated_at": dt(role.updated_at),
+            "updated_by": add(role.updated_by_id),
+            "assignments": [
+                {
+                    "peer_worker": add(a.peer_worker_id),
+                    "assigned_at": dt(a.assigned_at),
+                    "assigned_by": add(a.assigned_by_id),
+                }
+                for a in assignments.get(role.pk, [])
+            ],
+        }
+        for role in roles
+    }
+
+
+def _version(v, signatures, refs):
+    add = refs.people.add
+    return {
+        "number": v.number,
+        "status": v.status,
+        "snapshot": map_snapshot(v.snapshot, refs.missions.in_version, refs.tasks.in_version),
+        "requested_by": add(v.requested_by_id),
+        "requested_at": dt(v.requested_at),
+        "adopted_at": dt(v.adopted_at),
+        "signatures": [
+            {
+                "signer": add(s.signer_id),
+                "decision": s.decision,
+                "comment": s.comment,
+                "decided_at": dt(s.decided_at),
+            }
+            for s in signatures.get(v.pk, [])
+        ],
+    }
+
+
+def _event(e, refs):
+    add = refs.people.add
+    return {
+        "actor": add(e.actor_id),
+        "at": dt(e.at),
+        "kind": e.kind,
+        "person": add(e.person_id),
+        "subject": e.subject,
+        "changes": e.changes,
+        "within_latitude": e.within_latitude,
+    }
+
+
+def export_sheets(role_ids, refs):
+    """{role id: {"versions": [...], "history": [...]}}, after the missions and tasks have
+    their references (a version names them)."""
+    versions = _grouped(
+        RoleSheetVersion.objects.filter(role__in=role_ids).order_by("number"), "role_id"
+    )
+    signatures = _grouped(
+        Signature.objects.filter(version__role__in=role_ids).order_by("id"), "version_id"
+    )
+    events = _grouped(RoleEvent.objects.filter(role__in=role_ids).order_by("at", "id"), "role_id")
+    return {
+        role_id: {
+            "versions": [_version(v, signatures, refs) for v in versions.get(role_id, [])],
+            "history": [_event(e, refs) for e in events.get(role_id, [])],
+        }
+        for role_id in role_ids
+    }
+
+
+def import_roles(structure, role_documents, ids):
+    """Create the roles of the document and their assignments, recorded in `ids.roles`."""
+    for r in role_documents:
+        role = Role.objects.create(
+            structure=structure,
+            # Documents written before roles had contracted hours have none.
+            **{name: r[name] for name in ROLE_FIELDS if name in r},
+            updated_by=ids.person(r["updated_by"]),
+        )
+        ids.roles[r["ref"]] = role
+        ids.stamp(role, r)
+        for a in r["assignments"]:
+            assignment = RoleAssignment.objects.create(
+                role=role,
+                peer_worker=ids.person(a["peer_worker"]),
+                assigned_by=ids.person(a["assigned_by"]),
+            )
+            RoleAssignment.objects.filter(pk=assignment.pk).update(
+                assigned_at=parse_dt(a["assigned_at"])
+            )
+
+
+def _new_ids(rows, gone):
+    def new_id(ref):
+        if ref in rows:
+            return rows[ref].pk
+        # A mission or task removed since: an id no row has.
+        return gone.setdefault(ref, -(len(gone) + 1))
+
+    return new_id
+
+
+def import_sheets(role_documents, ids):
+    """Create the versions (with signatures) and history of the documents' roles, after their
+    missions and tasks (a version's content names them)."""
+    gone = {}
+    missions, tasks = _new_ids(ids.missions, gone), _new_ids(ids.tasks, gone)
+    for r in role_documents:
+        role = ids.roles[r["ref"]]
+        for v in r["versions"]:
+            version = RoleSheetVersion.objects.create(
+                role=role,
+                number=v["number"],
+                status=v["status"],
+                snapshot=map_snapshot(v["snapshot"], missions, tasks),
+                requested_by=ids.person(v["requested_by"]),
+                requested_at=parse_dt(v["requested_at"]),
+                adopted_at=parse_dt(v["adopted_at"]),
+            )
+            Signature.objects.bulk_create(
+                Signature(
+                    version=version,
+                    signer=ids.person(s["signer"]),
+                    decision=s["decision"],
+                    comment=s["comment"],
+                    decided_at=parse_dt(s["decided_at"]),
+                )
+                for s in v["signatures"]
+            )
+        RoleEvent.objects.bulk_create(
+            RoleEvent(
+                role=role,
+                actor=ids.person(e["actor"]),
+                at=parse_dt(e["at"]),
+                kind=e["kind"],
+                person=ids.person(e.get("person")),
+                subject=e["subject"],
+                changes=e["changes"],
+                within_latitude=e["within_latitude"],
+            )
+            for e in r["history"]
+        )
