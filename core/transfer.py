@@ -24,6 +24,14 @@ def parse_day(value):
     return parse_date(value) if value else None
 
 
+def grouped(rows, key):
+    """{value of `key`: [rows with it]}, in the rows' order."""
+    result = {}
+    for row in rows:
+        result.setdefault(getattr(row, key), []).append(row)
+    return result
+
+
 class Refs:
     """Local references for the rows of one kind ("m1", "m2"…), and for ids that only remain
     inside versions ("m-gone-1"…)."""

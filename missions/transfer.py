@@ -1,22 +1,14 @@
 """A structure's missions, daily tasks and proposals (with comments) in its JSON document
 (assembled by www.transfer)."""
 
-from core.transfer import dt, parse_dt
+from core.transfer import dt, grouped, parse_dt
 
 from .models import DailyTask, Mission, Proposal, ProposalComment
 from .timing import upgrade
 
-MISSION_FIELDS = [
-    "title",
-    "description",
-    "lived_experience",
-    "includes",
-    "excludes",
-    "latitude",
-    "position",
-    "revision",
-]
-TASK_FIELDS = ["action", "frequency", "times", "duration_minutes", "position", "revision"]
+# The editable fields, and those the document keeps besides (order = the document's keys).
+MISSION_FIELDS = [*Mission.EDITABLE_FIELDS, "position", "revision"]
+TASK_FIELDS = [*DailyTask.EDITABLE_FIELDS, "position", "revision"]
 PROPOSAL_FIELDS = [
     "kind",
     "subject",
@@ -27,13 +19,6 @@ PROPOSAL_FIELDS = [
     "status",
     "decision_reason",
 ]
-
-
-def _grouped(queryset, key):
-    grouped = {}
-    for row in queryset:
-        grouped.setdefault(getattr(row, key), []).append(row)
-    return grouped
 
 
 def _stamps(row, refs):
@@ -64,17 +49,17 @@ def _proposal(p, comments, refs):
 def export_rows(role_ids, refs):
     """{role id: {"missions": [...], "proposals": [...]}} for the roles `role_ids` (in order);
     gives the missions and tasks their references first (proposals point to them)."""
-    missions = _grouped(
+    missions = grouped(
         Mission.objects.filter(role__in=role_ids).order_by("position", "id"), "role_id"
     )
-    tasks = _grouped(
+    tasks = grouped(
         DailyTask.objects.filter(mission__role__in=role_ids).order_by("position", "id"),
         "mission_id",
     )
-    proposals = _grouped(
+    proposals = grouped(
         Proposal.objects.filter(role__in=role_ids).order_by("created_at", "id"), "role_id"
     )
-    comments = _grouped(
+    comments = grouped(
         ProposalComment.objects.filter(proposal__role__in=role_ids).order_by("created_at", "id"),
         "proposal_id",
     )

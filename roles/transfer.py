@@ -3,27 +3,11 @@ JSON document (assembled by www.transfer)."""
 
 import copy
 
-from core.transfer import dt, parse_dt
+from core.transfer import dt, grouped, parse_dt
 
 from .models import Role, RoleAssignment, RoleEvent, RoleSheetVersion, Signature
 
-ROLE_FIELDS = [
-    "title",
-    "purpose",
-    "people_served",
-    "working_hours",
-    "contracted_hours",
-    "supervision",
-    "lived_experience",
-    "revision",
-]
-
-
-def _grouped(queryset, key):
-    grouped = {}
-    for row in queryset:
-        grouped.setdefault(getattr(row, key), []).append(row)
-    return grouped
+ROLE_FIELDS = [*Role.EDITABLE_FIELDS, "revision"]
 
 
 def map_snapshot(snapshot, mission_id, task_id):
@@ -43,7 +27,7 @@ def export_roles(structure, refs):
     gives each role its reference."""
     add = refs.people.add
     roles = list(Role.objects.filter(structure=structure).order_by("title", "pk"))
-    assignments = _grouped(
+    assignments = grouped(
         RoleAssignment.objects.filter(role__in=roles).order_by("assigned_at", "id"), "role_id"
     )
     return {
@@ -103,13 +87,13 @@ def _event(e, refs):
 def export_sheets(role_ids, refs):
     """{role id: {"versions": [...], "history": [...]}}, after the missions and tasks have
     their references (a version names them)."""
-    versions = _grouped(
+    versions = grouped(
         RoleSheetVersion.objects.filter(role__in=role_ids).order_by("number"), "role_id"
     )
-    signatures = _grouped(
+    signatures = grouped(
         Signature.objects.filter(version__role__in=role_ids).order_by("id"), "version_id"
     )
-    events = _grouped(RoleEvent.objects.filter(role__in=role_ids).order_by("at", "id"), "role_id")
+    events = grouped(RoleEvent.objects.filter(role__in=role_ids).order_by("at", "id"), "role_id")
     return {
         role_id: {
             "versions": [_version(v, signatures, refs) for v in versions.get(role_id, [])],
