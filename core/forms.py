@@ -1,6 +1,18 @@
 from django import forms
 
 
+def add_service_error(all_forms, error):
+    """Put a service's ValidationError next to its field, in the first of `forms` that has
+    it, or on top of the first form."""
+    first = all_forms[0]
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form = next((form for form in all_forms if name in form.fields), first)
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        first.add_error(None, error)
+
+
 class ChangesMixin:
     def changes(self):
         """The edited fields, as keyword arguments for a service."""

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.forms import add_service_error
 from missions.models import Mission
 from structures.access import get_structure_for_user
 
@@ -56,15 +57,6 @@ def review_list(request, slug):
             .order_by("-review__reviewed_on", "-review_id", "position", "id")
         )
     return render(request, "facilitation/review_list.html", context)
-
-
-def _add_errors(form, error):
-    """Put a service's ValidationError next to its field, or on top of the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- writing a review -----------------------------------------------------------------------
@@ -122,7 +114,7 @@ def review_new(request, slug):
                 ],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_error([form], error)
         else:
             messages.success(
                 request, _("Your review was saved. The managers of the structure are told.")
@@ -155,7 +147,7 @@ def review_edit(request, slug, review_id):
         try:
             reviews.review_update(review=review, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_error([form], error)
         else:
             messages.success(
                 request, _("Your correction was saved. The earlier text stays in the history.")
@@ -241,7 +233,7 @@ def recommendation_follow_up(request, slug, recommendation_id):
                 answer=form.cleaned_data["answer"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_error([form], error)
         else:
             messages.success(
                 request, _("Your follow-up was saved. The facilitator is told by e-mail.")

@@ -20,14 +20,6 @@ from .models import Recommendation, RecommendationStatus, Review, ReviewRevision
 FOLLOW_UPS = {RecommendationStatus.DONE, RecommendationStatus.ANSWERED}
 
 
-def _managers(structure):
-    return User.objects.filter(
-        memberships__structure=structure,
-        memberships__capacity=Capacity.MANAGER,
-        memberships__is_active=True,
-    )
-
-
 def _peer_workers_of(structure, role_ids):
     """The active peer workers of `structure` holding one of the roles `role_ids`."""
     return User.objects.filter(
@@ -95,7 +87,7 @@ def review_create(*, structure, by, reviewed_on, notes, recommendations=()):
         "n_recommendations": len(items),
     }
     notify(
-        _managers(structure).exclude(pk=by.pk),
+        User.objects.managers_of(structure).exclude(pk=by.pk),
         subject=gettext_lazy("New review of %(structure)s by the platform"),
         template="facilitation/email/review_new.txt",
         context={**context, "link": absolute(review.get_absolute_url())},

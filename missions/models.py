@@ -218,6 +218,15 @@ class DailyTask(models.Model):
         """The time a week this task amounts to (missions.timing has the conventions)."""
         return minutes_per_week(self.frequency, self.times, self.duration_minutes)
 
+    @classmethod
+    def checked(cls, values):
+        """An unsaved task with `values` (a task kept in JSON: a proposal's added tasks, a
+        reference mission's typical ones), checked as its form would; raises ValidationError."""
+        task = cls(**values)
+        task.clean_fields(exclude=["mission", "updated_by"])
+        task.clean()
+        return task
+
     def clean(self):
         self.frequency, self.times = normalize_times(self.frequency, self.times)
         if (
@@ -453,13 +462,12 @@ class ReferenceMission(models.Model):
             )
         else:
             for item in tasks:
-                task = DailyTask(action=str(item.get("action") or "").strip(), **task_values(item))
+                action = str(item.get("action") or "").strip()
                 try:
-                    task.clean_fields(exclude=["mission", "updated_by"])
-                    task.clean()
+                    DailyTask.checked({"action": action, **task_values(item)})
                 except ValidationError as error:
                     errors["typical_tasks"] = _("Task “%(action)s”: %(error)s") % {
-                        "action": task.action or "?",
+                        "action": action or "?",
                         "error": " ".join(error.messages),
                     }
                     break

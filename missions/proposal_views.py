@@ -1,8 +1,9 @@
 """Proposals of adjustment: propose (with a preview), discuss, decide, withdraw.
 
-Every object is fetched through the access helpers (missions/access.py, roles/access.py); the services in missions/proposals.py do
-the writing and check the rules of the proposal itself. Over 400 lines: the whole journey of a
-proposal in one place, its views sharing the page's context and error handling.
+Every object is fetched through the access helpers (missions/access.py, roles/access.py); the
+services in missions/proposals.py do the writing and check the rules of the proposal itself.
+Over 400 lines: the whole journey of a proposal in one place, its views sharing the page's
+context and error handling.
 """
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.forms import add_service_error
 from core.fragments import cached_fragment, fragment_key, render_page
 from roles.access import get_role_for_user
 
@@ -57,16 +59,6 @@ def proposal_list(request, role_id):
 
 
 # --- proposing ------------------------------------------------------------------------------
-
-
-def _add_error(forms, error):
-    """Put a service's ValidationError next to its field, or on top of the first form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form = next((form for form in forms if name in form.fields), forms[0])
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        forms[0].add_error(None, error)
 
 
 def _propose(
@@ -118,7 +110,7 @@ def _propose(
                 changes = proposals.would_change(kind=kind, target=target, proposed=proposed)
             except ValidationError as error:
                 changes = None
-                _add_error(forms, error)
+                add_service_error(forms, error)
     has_errors = any(form.errors for form in forms)
     return render(
         request,
@@ -360,7 +352,7 @@ def proposal_comment(request, proposal_id):
                 proposal=proposal, by=request.user, body=form.cleaned_data["body"]
             )
         except ValidationError as error:
-            _add_error([form], error)
+            add_service_error([form], error)
         else:
             messages.success(request, _("Your message was added to the discussion."))
             return redirect(f"{proposal.get_absolute_url()}#comment-{comment.pk}")
@@ -457,7 +449,7 @@ def proposal_decline(request, proposal_id):
         except proposals.InvalidTransition:
             return _refused(request, proposal)
         except ValidationError as error:
-            _add_error([form], error)
+            add_service_error([form], error)
         else:
             messages.success(request, _("The proposal was declined. The author will be told why."))
             return redirect(proposal)

@@ -14,7 +14,7 @@ from core.changes import field_changes
 from outbox.notify import absolute, notify
 from roles.history import record
 from roles.models import RoleEvent
-from structures.models import Capacity, User
+from structures.models import User
 
 from . import proposal_merge, services
 from .models import DailyTask, Mission, Proposal, ProposalComment
@@ -140,9 +140,6 @@ def revisions_shown(proposal):
     return proposal_merge.revisions_of(proposal.kind == Kind.REMOVE_MISSION, target_of(proposal))
 
 
-TASK_FIELDS = ("action", "frequency", "times", "duration_minutes")
-
-
 def _task_dict(item):
     """A proposed task's values, from new keys or, in proposals stored before tasks had a time
     each time, from the old ones ("minutes_per_week")."""
@@ -157,16 +154,14 @@ def _check_tasks(tasks):
     checked = []
     for item in tasks:
         values = _task_dict(item) if isinstance(item, dict) else {}
-        task = DailyTask(**values)
         try:
-            task.clean_fields(exclude=["mission", "updated_by"])
-            task.clean()
+            task = DailyTask.checked(values)
         except ValidationError as error:
             raise ValidationError(
                 _("Daily task “%(action)s”: %(error)s")
                 % {"action": values.get("action") or "?", "error": " ".join(error.messages)}
             ) from error
-        checked.append({name: getattr(task, name) for name in TASK_FIELDS})
+        checked.append({name: getattr(task, name) for name in DailyTask.EDITABLE_FIELDS})
     return checked
 
 
@@ -175,15 +170,6 @@ def proposed_tasks(proposal):
     if proposal.kind != Kind.ADD_MISSION:
         return []
     return [DailyTask(**_task_dict(values)) for values in proposal.proposed.get("tasks", [])]
-
-
-def _managers(role):
-
-    return User.objects.filter(
-        memberships__structure_id=role.structure_id,
-        memberships__capacity=Capacity.MANAGER,
-        memberships__is_active=True,
-    )
 
 
 @transaction.atomic
@@ -220,7 +206,7 @@ def proposal_create(*, role, by, kind, rationale, mission=None, task=None, propo
     )
     record(role.pk, by=by, kind=RoleEvent.Kind.PROPOSAL_MADE, subject=proposal.subject)
     notify(
-        _managers(role).exclude(pk=by.pk),
+        User.objects.managers_of(role.structure_id).exclude(pk=by.pk),
         subject=gettext_lazy("New proposal on the role sheet “%(role)s”"),
         template="missions/email/proposal_new.txt",
         context={

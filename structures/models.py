@@ -41,6 +41,14 @@ class UserManager(BaseUserManager):
     def get_by_natural_key(self, email):
         return self.get(email__iexact=email)
 
+    def managers_of(self, structure):
+        """The active managers of `structure` (an instance or an id)."""
+        return self.filter(
+            memberships__structure=structure,
+            memberships__capacity=Capacity.MANAGER,
+            memberships__is_active=True,
+        )
+
 
 class User(AbstractBaseUser, PermissionsMixin):
     """A person, known by their e-mail address. What they may do is per structure (Membership)."""
