@@ -442,6 +442,7 @@ PUBLIC_URL_NAMES = {
     "invitation_accept",
     "privacy",
     "healthz",
+    "favicon",
 }
 
 
