@@ -14,6 +14,7 @@ from django.core import mail
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from .factories import ProposalFactory
 from .test_permissions import EXPECTED, OK, URLS
 
 READERS = ("manager", "peer_worker", "facilitator", "admin")
@@ -63,7 +64,7 @@ def faults(text):
     found = []
     for line in text.splitlines():
         line = line.strip()
-        if "(s)" in line:
+        if "(s)" in line or re.search(r"\b0[\s\u00a0]minute", line):
             found.append(f"(s): {line[:120]}")
         if MISSING_SPACE.search(line):
             found.append(f"space: {line[:120]}")
@@ -73,7 +74,12 @@ def faults(text):
 
 
 def test_the_checker_sees_what_a_reader_sees():
-    assert faults("3 signature(s)") and faults("Statut: validé") and faults("Statut : validé")
+    assert (
+        faults("3 signature(s)")
+        and faults("il y a 0\u00a0minute")
+        and faults("Statut: validé")
+        and faults("Statut : validé")
+    )
     assert faults('Supprimer "Accueil" ?')
     assert not faults("Statut\u00a0: validé, à 10:30, voir https://example.org/a?b=c")
     assert visible_text('<p>Oui<script>a:b</script><span lang="en">Status:</span></p>') == "Oui"
@@ -161,3 +167,15 @@ def test_french_emails_follow_french_typography(french_world, django_capture_on_
         for fault in faults(f"{message.subject}\n{message.body}"):
             problems.setdefault(fault, message.subject)
     assert not problems, "\n".join(f"{where}: {fault}" for fault, where in problems.items())
+
+
+def test_a_proposal_made_a_moment_ago_says_so(french_world):
+    ProposalFactory(role=french_world.role, mission=french_world.mission)
+    client = Client()
+    client.force_login(french_world.manager)
+    _, html = _french(
+        client, reverse("missions:proposals", kwargs={"role_id": french_world.role.pk})
+    )
+    text = visible_text(html)
+    assert "à l’instant" in text
+    assert "0\u00a0minute" not in text
