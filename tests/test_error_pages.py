@@ -66,4 +66,6 @@ def test_browsers_asking_for_favicon_ico_get_ours(client, db):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith("img/favicon.svg")
-    assert client.get(response["Location"]).status_code == 200
+    icon = client.get(response["Location"])
+    icon.close()  # a file response: closed, or the file stays open
+    assert icon.status_code == 200
