@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 from facilitation import portfolio_views
 from missions import urls as mission_urls
 from outbox.forms import PasswordResetForm
+from peerwork import views as peerwork_views
 from peerwork.health import healthz
 from sheets import urls as sheet_urls
 from sheets import views as role_views
@@ -43,6 +44,8 @@ urlpatterns = [
     # Public: the privacy page (linked from the login page) and the health check.
     path("privacy/", account_views.privacy, name="privacy"),
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page links to.
+    path("favicon.ico", peerwork_views.favicon, name="favicon"),
     path("portfolio/", portfolio_views.portfolio, name="portfolio"),
     path("platform/overview/", portfolio_views.platform_overview, name="platform_overview"),
     path(

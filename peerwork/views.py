@@ -1,4 +1,6 @@
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from core.security_log import security_log
 
@@ -14,3 +16,9 @@ def permission_denied(request, exception=None):
     (structures.access.CapacityDenied): a facilitator or a peer worker is not told the same."""
     capacity = getattr(exception, "capacity", None)
     return render(request, "403.html", {"capacity": capacity}, status=403)
+
+
+@login_not_required
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links to: send them to our SVG."""
+    return redirect(static("img/favicon.svg"), permanent=True)

@@ -34,6 +34,11 @@ def days_since(moment):
     return (timezone.localdate() - moment).days
 
 
+def days_text(days):
+    """3 days, 1 day: with the real plural forms of the language (never "day(s)")."""
+    return ngettext("%(days)s day", "%(days)s days", days or 0) % {"days": days or 0}
+
+
 class Role(models.Model):
     """A peer worker's role in a structure: why it exists, for whom, in which frame."""
 
@@ -264,11 +269,11 @@ class RoleHealth:
         if self.n_open_proposals:
             items.append(
                 ngettext(
-                    "%(count)s proposal waits for a decision, for %(days)s day(s).",
-                    "%(count)s proposals wait for a decision, the oldest for %(days)s day(s).",
+                    "%(count)s proposal waits for a decision, for %(duration)s.",
+                    "%(count)s proposals wait for a decision, the oldest for %(duration)s.",
                     self.n_open_proposals,
                 )
-                % {"count": self.n_open_proposals, "days": self.oldest_proposal_days}
+                % {"count": self.n_open_proposals, "duration": days_text(self.oldest_proposal_days)}
             )
         if self.adopted_number is None:
             items.append(_("No version of this sheet has been signed by both sides yet."))

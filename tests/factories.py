@@ -205,7 +205,7 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     structure = factory.SubFactory(StructureFactory)
     author = factory.SubFactory(UserFactory)
     reviewed_on = factory.LazyFunction(timezone.localdate)
-    notes = "Rencontre avec l'équipe : la fiche de rôle avance bien."
+    notes = "Rencontre avec l’équipe\u00a0: la fiche de rôle avance bien."
 
     @factory.post_generation
     def with_recommendations(obj, create, extracted, **kwargs):

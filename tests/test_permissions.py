@@ -443,6 +443,7 @@ PUBLIC_URL_NAMES = {
     "invitation_accept",
     "privacy",
     "healthz",
+    "favicon",
 }
 
 

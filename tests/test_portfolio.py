@@ -179,7 +179,7 @@ def test_indicators_are_shown_with_text(client, world):
     # the world's role
     assert "1 of 2 missions draws on it" in page
     assert "50% of the time (a warning under 50%)" in page
-    assert "1 waiting, for 12 day(s)" in page
+    assert "1 waiting, for 12 days" in page
     assert "no version signed by both sides yet" in page
     assert "No review yet." in page
     # Each indicator says it in words: every warning class carries text.

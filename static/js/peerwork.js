@@ -76,4 +76,65 @@
 
   document.addEventListener("htmx:responseError", announceFailure);
   document.addEventListener("htmx:sendError", announceFailure);
+
+  // On a phone the role sheet folds its missions but the first (they are open without
+  // JavaScript); an in-place edit keeps each mission folded or open as it was.
+  var phone = window.matchMedia("(max-width: 575.98px)");
+  var openFolds = null;
+
+  function folds() {
+    return Array.prototype.slice.call(document.querySelectorAll("details.mission-fold"));
+  }
+
+  function foldOnPhone() {
+    if (phone.matches) {
+      folds().forEach(function (fold, index) {
+        fold.open = index === 0;
+      });
+    }
+  }
+
+  document.addEventListener("htmx:beforeSwap", function () {
+    openFolds = {};
+    folds().forEach(function (fold) {
+      openFolds[fold.id] = fold.open;
+    });
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    if (openFolds) {
+      folds().forEach(function (fold) {
+        if (fold.id in openFolds) {
+          fold.open = openFolds[fold.id];
+        }
+      });
+      openFolds = null;
+    }
+  });
+
+  // Textareas grow with their content where CSS field-sizing is not supported.
+  function grow(textarea) {
+    textarea.style.height = "auto";
+    textarea.style.height = textarea.scrollHeight + 2 + "px";
+  }
+
+  if (!(window.CSS && CSS.supports("field-sizing", "content"))) {
+    document.addEventListener("input", function (event) {
+      if (event.target.matches("textarea")) {
+        grow(event.target);
+      }
+    });
+    document.addEventListener("htmx:afterSettle", function () {
+      document.querySelectorAll("textarea").forEach(grow);
+    });
+    document.addEventListener("DOMContentLoaded", function () {
+      document.querySelectorAll("textarea").forEach(grow);
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", foldOnPhone);
+  } else {
+    foldOnPhone();
+  }
 })();

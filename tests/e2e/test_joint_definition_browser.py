@@ -125,6 +125,8 @@ def test_peer_worker_proposes_manager_accepts_and_both_sign(
         expect(p.get_by_role("link", name=starting(peer.t("Edit the mission")))).to_have_count(0)
         peer.check()
 
+        # One "Propose…" menu per mission (a native <details>), opened first.
+        card.locator("summary", has_text=peer.t("Propose…")).click()
         card.get_by_role("link", name=starting(peer.t("Propose a change to this mission"))).click()
         expect(p.get_by_role("heading", level=1)).to_contain_text(mission.title)
         includes = p.get_by_label(peer.t("what the mission includes"))

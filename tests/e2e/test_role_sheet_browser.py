@@ -44,3 +44,26 @@ def test_skip_link_is_the_first_focus_and_leads_to_main(live_server, page):
     assert page.locator(".skip-link").is_visible()
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_a_demo_sized_sheet_is_short_on_a_phone(live_server, page, axe_check):
+    """At 360 px a role of 6 missions (as in the demo) fits in about ten screens: the missions
+    fold under their title and the peer worker has one "Propose…" menu per mission."""
+    peer_worker = MembershipFactory(user__email="pair@example.org").user
+    role = RoleFactory(structure=peer_worker.memberships.get().structure, with_missions=6)
+    RoleAssignmentFactory(role=role, peer_worker=peer_worker)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(live_server.url + role.get_absolute_url())
+    page.locator("input[name=username]").fill(peer_worker.email)
+    page.locator("input[name=password]").fill("password")
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(f"**{role.get_absolute_url()}")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height <= 10 * 740
+    for mission in role.missions.all():
+        article = page.get_by_role("article", name=mission.title)
+        assert article.get_by_role("heading", name=mission.title).is_visible()
+        assert article.locator("summary.btn").count() == 1
+        assert article.locator(".btn:visible").count() <= 3
+    assert_no_sideways_scroll(page)
+    axe_check(page)
