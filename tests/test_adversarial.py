@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from core.fragments import CSRF_PLACEHOLDER
 from facilitation.models import Recommendation, Review
 from missions.models import DailyTask, Mission, Proposal, ProposalComment, ReferenceMission
 from missions.proposals import comment_add, proposal_create, proposal_decline
@@ -818,6 +819,8 @@ def _trouble_payloads():
         "a" * 288 + "@example.org",
         "x" * (django_settings.TEXT_MAX_LENGTH + 1),
         "x" * 301,
+        "w" * 1_000_000,  # a 1 MB word: refused by its bound, never laid out (test_pdf.py)
+        CSRF_PLACEHOLDER,  # token-shaped text: printed as typed (test_leaks.py)
     ]
 
 
