@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "missions",
     "sheets",
     "facilitation",
+    "documents",
+    "api",
     "www",
     "outbox",
     "django.contrib.admin",

@@ -1,0 +1,3 @@
+"""The read-only API's URLs, under /api/v1/."""
+
+urlpatterns = []
