@@ -10,8 +10,11 @@ get 403 when they try to write.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import BooleanField, CharField, Q
 from django.http import Http404
+from django.utils import timezone
+
+from core.sql import OuterColumnSQL
 
 from .models import Capacity, FacilitatorSupport, Membership, Structure
 
@@ -77,14 +80,57 @@ class Access:
         return self.is_manager
 
 
+def _tables():
+    def column(model, name):
+        return model._meta.get_field(name).column
+
+    user_model = Membership._meta.get_field("user").related_model
+    return {
+        "membership": Membership._meta.db_table,
+        "user_table": user_model._meta.db_table,
+        "u_id": user_model._meta.pk.column,
+        "u_active": user_model._meta.get_field("is_active").column,
+        "support": FacilitatorSupport._meta.db_table,
+        "m_user": column(Membership, "user"),
+        "m_structure": column(Membership, "structure"),
+        "m_capacity": column(Membership, "capacity"),
+        "m_active": column(Membership, "is_active"),
+        "s_facilitator": column(FacilitatorSupport, "facilitator"),
+        "s_structure": column(FacilitatorSupport, "structure"),
+        "s_start": column(FacilitatorSupport, "start_date"),
+        "s_end": column(FacilitatorSupport, "end_date"),
+    }
+
+
+# The SQL twins of `Membership.objects.active()` and `FacilitatorSupport.objects.current_for()`
+# (core/sql.py says why); tests/test_access_sql.py checks they answer alike, case by case.
+# `{column}` stays for OuterColumnSQL; `%s` are the user's id (and today, twice).
+# Table and column names come from the models' _meta: no outside input reaches this SQL.
+_CAPACITY_SQL = (  # noqa: S608
+    "(SELECT am.{m_capacity} FROM {membership} am"
+    " INNER JOIN {user_table} au ON au.{u_id} = am.{m_user}"
+    " WHERE am.{m_structure} = {{column}} AND am.{m_user} = %s"
+    " AND am.{m_active} AND au.{u_active}"
+    " LIMIT 1)"
+).format(**_tables())
+_SUPPORTS_SQL = (  # noqa: S608
+    "EXISTS(SELECT 1 FROM {support} asu WHERE asu.{s_structure} = {{column}}"
+    " AND asu.{s_facilitator} = %s AND asu.{s_start} <= %s"
+    " AND (asu.{s_end} IS NULL OR asu.{s_end} >= %s))"
+).format(**_tables())
+
+
 def _access_annotations(user, structure_path):
     """Annotations telling, per row, the user's capacity in the row's structure."""
-    ref = OuterRef(structure_path or "pk")
+    column = structure_path or "pk"
+    today = timezone.localdate()
     return {
-        "viewer_capacity": Subquery(
-            Membership.objects.active().filter(user=user, structure=ref).values("capacity")[:1]
+        "viewer_capacity": OuterColumnSQL(
+            _CAPACITY_SQL, column, [user.pk], output_field=CharField()
         ),
-        "viewer_supports": Exists(FacilitatorSupport.objects.current_for(user, ref)),
+        "viewer_supports": OuterColumnSQL(
+            _SUPPORTS_SQL, column, [user.pk, today, today], output_field=BooleanField()
+        ),
     }
 
 
@@ -100,14 +146,15 @@ def access_from(obj, is_assigned=False):
 def fetch_for_user(user, queryset, structure_path, **lookup):
     if not user.is_authenticated:
         raise Http404
-    obj = (
+    # The lookup finds one row at most: no ordering to compile.
+    found = (
         queryset.annotate(**_access_annotations(user, structure_path))
         .filter(_VISIBLE, **lookup)
-        .first()
+        .order_by()[:1]
     )
-    if obj is None:
-        raise Http404
-    return obj
+    for obj in found:
+        return obj
+    raise Http404
 
 
 def visible_structures(user):
