@@ -74,14 +74,18 @@ class StructureRow:
         return sum(row.n_warnings for row in self.roles)
 
 
-def supported_structures(user, day=None):
-    """Structures `user` supports on `day` (today by default): start ≤ day ≤ end (or no end)."""
+def supported_structures(user, day=None, *, annotate=True):
+    """Structures `user` supports on `day` (today by default): start ≤ day ≤ end (or no end),
+    with the date of their last review unless `annotate` is false."""
     if not user.is_authenticated:
         return Structure.objects.none()
     supports = FacilitatorSupport.objects.current(day).filter(
         facilitator=user, structure=OuterRef("pk")
     )
-    return Structure.objects.filter(Exists(supports)).annotate(
+    structures = Structure.objects.filter(Exists(supports))
+    if not annotate:
+        return structures
+    return structures.annotate(
         last_review_on=Subquery(
             Review.objects.filter(structure=OuterRef("pk"))
             .order_by("-reviewed_on")
@@ -98,13 +102,6 @@ def with_portfolio_figures(structures, user):
         n_recommendations=count_rows(recommendations),
         n_followed_up=count_rows(recommendations.exclude(status=RecommendationStatus.OPEN)),
     )
-
-
-FIGURES = [
-    *(f"waiting_{kind}" for kind in PORTFOLIO_WAITING),
-    "n_recommendations",
-    "n_followed_up",
-]
 
 
 @dataclass

@@ -14,13 +14,7 @@ from structures.access import get_structure_for_user
 
 from .exports import report_filename, write_report
 from .overview import RECENT_DAYS, platform_counts
-from .portfolio import (
-    FIGURES,
-    Sort,
-    portfolio_rows,
-    supported_structures,
-    with_portfolio_figures,
-)
+from .portfolio import Sort, portfolio_rows, supported_structures
 
 
 class PortfolioForm(forms.Form):
@@ -50,28 +44,20 @@ class PortfolioForm(forms.Form):
 def portfolio(request):
     """The structures the person supports today, with the indicators of their roles.
 
-    Rendered once per state of what it shows: the structures supported today (with their last
-    review, their page counter and the sum of their sheets' counters, roles/counters.py, and
-    the figures of what waits there), in the sort asked for.
+    Rendered once per state of what it shows, named by counters alone: the structures
+    supported today, each with its page counter (which reviews, recommendations, memberships
+    and supports move) and the sum of its sheets' counters (roles/counters.py; proposals and
+    their discussion move those), for this person (what waits is theirs), today (reviews fall
+    due, "3 days ago"), in the sort asked for.
     """
     form = PortfolioForm(request.GET)
     options = form.options()
     if not form.is_valid():
         form = PortfolioForm(initial=options)
     structures = list(
-        with_sheets_total(with_portfolio_figures(supported_structures(request.user), request.user))
+        with_sheets_total(supported_structures(request.user, annotate=False))
         .order_by("pk")
-        .values_list(
-            "pk",
-            "name",
-            "slug",
-            "kind",
-            "city",
-            "last_review_on",
-            "page_counter",
-            "sheets_total",
-            *FIGURES,
-        )
+        .values_list("pk", "page_counter", "sheets_total")
     )
 
     def get_context():
@@ -87,6 +73,7 @@ def portfolio(request):
     key = fragment_key(
         "portfolio",
         sorted(options.items()),
+        request.user.pk,
         request.user.is_staff,
         structures,
     )

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from facilitation.models import Review
+from facilitation.models import Recommendation, RecommendationStatus, Review
 from missions import proposals, services
 from missions.models import Proposal
 from roles import services as role_services
@@ -18,7 +18,14 @@ from roles.services import membership_deactivate
 from structures.models import Capacity, Membership
 from structures.services import invitation_send
 
-from .factories import ProposalCommentFactory, ProposalFactory, RoleFactory
+from .factories import (
+    FacilitatorSupportFactory,
+    ProposalCommentFactory,
+    ProposalFactory,
+    RecommendationFactory,
+    ReviewFactory,
+    RoleFactory,
+)
 
 
 def _page(user, url):
@@ -105,6 +112,38 @@ def test_portfolio_shows_a_structure_whose_support_begins_or_ends(world):
     assert world.structure.name in _page(world.other_facilitator, url)
     RoleFactory(structure=world.other_structure, title="Pair·e aidant·e")
     assert "Pair·e aidant·e" in _page(world.other_facilitator, url)
+
+
+def test_portfolio_shows_recommendations_followed_up_however_they_are_written(world):
+    url = reverse("portfolio")
+    review = ReviewFactory(structure=world.structure, author=world.facilitator)
+    first, second = (
+        RecommendationFactory(review=review, role=world.role),
+        RecommendationFactory(review=review, role=world.role),
+    )
+    assert "0 recommendations followed up out of 2." in _page(world.facilitator, url)
+    # A queryset update (the admin's bulk actions, a script) moves no revision nor date.
+    Recommendation.objects.filter(pk=first.pk).update(
+        status=RecommendationStatus.DONE, followed_up_at=timezone.now()
+    )
+    assert "1 recommendation followed up out of 2." in _page(world.facilitator, url)
+    second.delete()
+    assert "1 recommendation followed up out of 1." in _page(world.facilitator, url)
+    review.delete()  # its recommendations go with it, by cascade
+    assert "followed up out of" not in _page(world.facilitator, url)
+
+
+def test_portfolio_counts_what_waits_for_each_facilitator(world):
+    url = reverse("portfolio")
+    colleague = FacilitatorSupportFactory(structure=world.structure).facilitator
+    proposal = ProposalFactory(role=world.role, mission=world.mission, author=world.peer_worker)
+    assert "1 proposal waits for your comment." in _page(world.facilitator, url)
+    assert "1 proposal waits for your comment." in _page(colleague, url)
+    ProposalCommentFactory(proposal=proposal, author=colleague)
+    # The colleague has commented: nothing waits for them any more, it still waits for the
+    # other facilitator.
+    assert "1 proposal waits for your comment." in _page(world.facilitator, url)
+    assert "1 proposal waits for your comment." not in _page(colleague, url)
 
 
 # --- the proposal page -----------------------------------------------------------------------
