@@ -1,10 +1,20 @@
 """The counters of a structure's role sheets, read with the structure (pages that list its
 sheets are cached on them: the structure page, the portfolio)."""
 
-from django.db.models import OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import BigIntegerField
+
+from core.sql import OuterColumnSQL
 
 from .models import Role
+
+_TABLE = Role._meta.db_table
+_COUNTER = Role._meta.get_field("sheet_counter").column
+_STRUCTURE = Role._meta.get_field("structure").column
+# A fixed fragment: the structure page and the portfolio ask it at every request (core/sql.py).
+_TOTAL_SQL = (
+    f"COALESCE((SELECT SUM(rr.{_COUNTER}) FROM {_TABLE} rr"  # noqa: S608 - names from _meta
+    f" WHERE rr.{_STRUCTURE} = {{column}}), 0)"
+)
 
 
 def with_sheets_total(structures):
@@ -16,11 +26,6 @@ def with_sheets_total(structures):
     sheet raised one of their counters, which never go down, so the sum only grew. A count
     of the roles would add nothing, and a sum does not depend on any order.
     """
-    total = (
-        Role.objects.filter(structure=OuterRef("pk"))
-        .order_by()
-        .values("structure")
-        .annotate(total=Sum("sheet_counter"))
-        .values("total")
+    return structures.annotate(
+        sheets_total=OuterColumnSQL(_TOTAL_SQL, "pk", [], output_field=BigIntegerField())
     )
-    return structures.annotate(sheets_total=Coalesce(Subquery(total), 0))
