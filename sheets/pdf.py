@@ -28,8 +28,6 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.conf import settings
-from django.utils import formats, timezone
-from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from reportlab import rl_config
@@ -51,13 +49,13 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.paragraph import _wsc as PLATYPUS_SPACES
 
-from core.fragments import FRAGMENT_SECONDS, fragment_key
-from core.singleflight import cached_build
-from sheets.models import RoleSheetVersion, Signature
-from structures.models import Membership
-
-from .sheet import sheet_queryset
-from .snapshots import diff, for_display, snapshot
+from .printed import (
+    cached_sheet_file,
+    cached_version_file,
+    current_sheet,
+    frozen_version,
+    printable,
+)
 
 # DejaVu Sans covers Latin, Greek and Cyrillic letters (ł, ş, ğ, ễ…); the file names are those
 # of the dejavu-fonts-ttf package (`make assets`) and of Debian's fonts-dejavu-core.
@@ -76,8 +74,6 @@ LEFT = RIGHT = 16 * mm
 TOP, BOTTOM = 20 * mm, 20 * mm
 BODY_WIDTH = PAGE_WIDTH - LEFT - RIGHT
 
-# Characters a PDF string cannot carry or a font cannot draw (controls, lone surrogates).
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 # DejaVu's widest letter is about 2 em wide: a run of fewer characters than a line's width over
 # this many font sizes always fits on a line.
 WIDEST_LETTER_EM = 2.1
@@ -88,11 +84,6 @@ def _unbroken(length):
     """Runs of `length` characters or more that Platypus will not break a line in (it breaks at
     its spaces only)."""
     return re.compile(f"[^{re.escape(PLATYPUS_SPACES)}]{{{length},}}")
-
-
-def printable(text):
-    """`text` with what cannot be printed removed, its line ends as "\\n"."""
-    return _UNPRINTABLE.sub("", str(text).replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def dejavu_dir():
@@ -205,83 +196,37 @@ def _paragraph(text, style):
     return Paragraph(markup(text, style), style)
 
 
-def _date(value):
-    return formats.date_format(timezone.localtime(value), "DATE_FORMAT")
-
-
-def task_time(task):
-    """How often a task is done and how long it takes, as printed after it (a snapshot's task
-    for display, sheets.snapshots.ShownTask). The one place the PDF words task time."""
-    return task.time  # worded once, by missions.timing.task_time_label
-
-
-def _sheet_story(data, s):
-    """The flowables of a snapshot's content, empty sections left out."""
-    sheet = for_display(data)
-    role, story = sheet["role"], []
-
-    def field(label, value):
-        if value.strip():
-            story.extend([_paragraph(label, s["label"]), _paragraph(value, s["value"])])
-
-    def heading(text):
-        story.append(_paragraph(text, s["h2"]))
-        rule = HRFlowable(width="100%", thickness=0.75, color=HexColor("#999999"), spaceAfter=2)
-        rule.keepWithNext = 1
-        story.append(rule)
-
-    if role["purpose"].strip():
-        heading(_("Raison d'être"))
-        story.append(_paragraph(role["purpose"], s["body"]))
-    frame = [
-        (_("People accompanied"), role["people_served"]),
-        (_("Working time"), role["working_hours"]),
-        (_("Supervision and practice analysis"), role["supervision"]),
-        (_("Lived experience called on"), role["lived_experience"]),
-    ]
-    if any(value.strip() for _label, value in frame):
-        heading(_("Frame of the role"))
-        for label, value in frame:
-            field(label, value)
-    if sheet["missions"]:
-        heading(_("Missions"))
-    for number, mission in enumerate(sheet["missions"], start=1):
-        story.append(_paragraph(f"{number}. {mission.title}", s["h3"]))
-        if mission.description.strip():
-            story.append(_paragraph(mission.description, s["body"]))
-        field(_("How lived experience serves this mission"), mission.lived_experience)
-        field(_("Includes"), mission.includes)
-        field(_("Does not include"), mission.excludes)
-        field(_("Latitude"), capfirst(mission.latitude))
-        if mission.tasks:
-            story.append(_paragraph(_("Daily tasks"), s["label"]))
-        task_style = s["task"]
-        for task in mission.tasks:
-            meta = markup(f"— {task_time(task)}", task_style, size=9)
+def _story(printed, s):
+    """The flowables of a printed sheet's body."""
+    story = []
+    for block in printed.body:
+        if block.kind == "section":
+            story.append(_paragraph(block.text, s["h2"]))
+            rule = HRFlowable(width="100%", thickness=0.75, color=HexColor("#999999"), spaceAfter=2)
+            rule.keepWithNext = 1
+            story.append(rule)
+        elif block.kind == "mission":
+            story.append(_paragraph(block.text, s["h3"]))
+        elif block.kind == "task":
+            style = s["task"]
+            meta = markup(f"— {block.detail}", style, size=9)
             story.append(
                 Paragraph(
-                    f"– {markup(task.action, task_style)} "
-                    f'<font size="9" color="{GREY}">{meta}</font>',
-                    task_style,
+                    f'– {markup(block.text, style)} <font size="9" color="{GREY}">{meta}</font>',
+                    style,
                 )
             )
+        else:  # "text", "label", "value"
+            story.append(_paragraph(block.text, s[{"text": "body"}.get(block.kind, block.kind)]))
     return story
 
 
-def _signature_story(number, lines, fingerprint, s):
+def _signature_story(signatures, s):
     """The signature block: one line per signatory, then the version's fingerprint."""
     story = [
-        _paragraph(_("Signatures of version %(number)s") % {"number": number}, s["h2"]),
-        *(_paragraph(f"– {line}", s["task"]) for line in lines),
-        _paragraph(
-            _(
-                "Fingerprint of version %(number)s: %(fingerprint)s. The platform shows the "
-                "same fingerprint on the page of this version: if they differ, this copy is "
-                "not the text of this version."
-            )
-            % {"number": number, "fingerprint": fingerprint},
-            s["meta"],
-        ),
+        _paragraph(signatures.heading, s["h2"]),
+        *(_paragraph(f"– {line}", s["task"]) for line in signatures.lines),
+        _paragraph(signatures.fingerprint_note, s["meta"]),
     ]
     return [KeepTogether(story)]
 
@@ -295,17 +240,14 @@ def _fit(text, font, size, room):
     return f"{text}…"
 
 
-def _build(data, *, structure, holders, status, banner="", signatures=None):
-    """PDF bytes of the snapshot `data`: a header, the sheet, then `signatures` (number, lines,
-    fingerprint) if given; `banner` is printed at the top of every page. `holders` (names)
-    is None when not printed."""
+def render_pdf(printed):
+    """PDF bytes of a printed sheet (sheets/printed.py): a header, the sheet, then its
+    signatures if any; its banner is printed at the top of every page."""
     family = _font_family()
     s = _styles(family)
-    title = printable(data["role"]["title"])
-    printed = _("Printed on %(date)s.") % {"date": _date(timezone.now())}
-    footer = _fit(f"{structure} — {title}".replace("\n", " "), family, 8, BODY_WIDTH - 15 * mm)
-    banner = _fit(banner, f"{family}-Bold", 9, BODY_WIDTH)
-    held = "" if holders is None else f"{_('Held by:')} {', '.join(holders) or _('nobody yet')}\n"
+    title = printed.title
+    footer = _fit(printed.footer, family, 8, BODY_WIDTH - 15 * mm)
+    banner = _fit(printed.banner, f"{family}-Bold", 9, BODY_WIDTH)
 
     def on_page(canvas, doc):
         canvas.saveState()
@@ -320,13 +262,13 @@ def _build(data, *, structure, holders, status, banner="", signatures=None):
         canvas.restoreState()
 
     story = [
-        _paragraph(f"{structure} · {_('Role sheet (job description)')}", s["meta"]),
+        _paragraph(printed.kicker, s["meta"]),
         _paragraph(title, s["h1"]),
-        _paragraph(f"{held}{status} {printed}", s["meta"]),
-        *_sheet_story(data, s),
+        _paragraph(printed.status, s["meta"]),
+        *_story(printed, s),
     ]
-    if signatures:
-        story.extend(_signature_story(*signatures, s))
+    if printed.signatures:
+        story.extend(_signature_story(printed.signatures, s))
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer,
@@ -336,7 +278,7 @@ def _build(data, *, structure, holders, status, banner="", signatures=None):
         topMargin=TOP,
         bottomMargin=BOTTOM,
         title=title,
-        author=printable(structure),
+        author=printed.structure,
         subject=_("Role sheet (job description)"),
         creator="peerwork",
         lang=get_language(),
@@ -347,133 +289,28 @@ def _build(data, *, structure, holders, status, banner="", signatures=None):
     return buffer.getvalue()
 
 
-def _capacities(structure_id, signatures):
-    """Each signatory's capacity in the structure, by user id (one query)."""
-    memberships = Membership.objects.filter(
-        structure_id=structure_id, user_id__in=[s.signer_id for s in signatures]
-    )
-    return {m.user_id: m.get_capacity_display() for m in memberships}
-
-
-def _signature_lines(signatures, capacities):
-    lines = []
-    for signature in signatures:
-        who = signature.signer.get_full_name()
-        capacity = capacities.get(signature.signer_id)
-        who = f"{who} ({capacity})" if capacity else who
-        if signature.decision == Signature.Decision.SIGNED:
-            answer = _("signed on %(date)s") % {"date": _date(signature.decided_at)}
-        elif signature.decision == Signature.Decision.CHANGES_REQUESTED:
-            answer = _("asked for changes on %(date)s") % {"date": _date(signature.decided_at)}
-        else:
-            answer = _("has not signed")
-        lines.append(_("%(signatory)s: %(answer)s") % {"signatory": who, "answer": answer})
-    return lines
-
-
 def render_sheet_pdf(role, *, adopted, signatures, capacities=None):
-    """PDF bytes for `role` as it is now (with its missions, tasks, holders and structure
-    prefetched), in the active language. `adopted` is its adopted version, if any, and
-    `signatures` that version's."""
-    data = snapshot(role)
-    holders = [a.peer_worker.get_full_name() for a in role.assignments.all()]
-    common = {"structure": role.structure.name, "holders": holders}
-    if adopted is None:
-        status = _("No version of this sheet has been signed by both sides yet.")
-        banner = _("Draft — no version of this sheet has been signed by both sides yet")
-        return _build(data, **common, status=status, banner=banner)
-    facts = {"number": adopted.number, "date": _date(adopted.adopted_at)}
-    if diff(adopted.snapshot, data):
-        banner = _("Draft — differs from version %(number)s adopted on %(date)s") % facts
-        return _build(data, **common, status=f"{banner}.", banner=banner)
-    lines = _signature_lines(signatures, capacities or {})
-    return _build(
-        data,
-        **common,
-        status=_("Version %(number)s, adopted on %(date)s.") % facts,
-        signatures=(adopted.number, lines, adopted.short_fingerprint()),
+    """PDF bytes for `role` as it is now (sheets.printed.current_sheet)."""
+    return render_pdf(
+        current_sheet(role, adopted=adopted, signatures=signatures, capacities=capacities)
     )
 
 
 def render_version_pdf(version, *, structure, signatures, capacities):
-    """PDF bytes of `version` exactly as it was frozen, with its signature block. Who holds
-    the role now is not printed: the signatories say who agreed to this text."""
-    facts = {"number": version.number}
-    banner = ""
-    if version.status == RoleSheetVersion.Status.ADOPTED:
-        status = _("Version %(number)s, adopted on %(date)s.") % {
-            **facts,
-            "date": _date(version.adopted_at),
-        }
-    elif version.status == RoleSheetVersion.Status.AWAITING:
-        banner = _("Version %(number)s — not adopted: waiting for signatures") % facts
-        status = f"{banner}."
-    else:
-        banner = _("Version %(number)s — replaced by a later version") % facts
-        status = f"{banner}."
-    return _build(
-        version.snapshot,
-        structure=structure,
-        holders=None,
-        status=status,
-        banner=banner,
-        signatures=(
-            version.number,
-            _signature_lines(signatures, capacities),
-            version.short_fingerprint(),
-        ),
+    """PDF bytes of `version` exactly as it was frozen (sheets.printed.frozen_version)."""
+    return render_pdf(
+        frozen_version(version, structure=structure, signatures=signatures, capacities=capacities)
     )
-
-
-def _signatures_of(version):
-    return list(version.signatures.select_related("signer").order_by("decided_at"))
 
 
 def sheet_pdf(role):
-    """The PDF of `role` (from `sheet_page_queryset()`, with its stamp) as it is now, from the
-    cache when the sheet has not changed."""
-
-    def build():
-        full = sheet_queryset().select_related("structure").get(pk=role.pk)
-        adopted = full.versions.filter(status=RoleSheetVersion.Status.ADOPTED).first()
-        signatures = _signatures_of(adopted) if adopted else []
-        capacities = _capacities(full.structure_id, signatures)
-        return render_sheet_pdf(full, adopted=adopted, signatures=signatures, capacities=capacities)
-
-    # The structure's counter moves with its members' capacities, which the signatures print.
-    key = fragment_key(
-        "sheet-pdf",
-        role.pk,
-        role.structure.name,
-        role.sheet_counter,
-        role.structure.page_counter,
-    )
-    return cached_build(key, build, seconds=FRAGMENT_SECONDS)
+    """The PDF of `role` (from `sheet_page_queryset()`, with its counter) as it is now, from
+    the cache when the sheet has not changed."""
+    # Looked up at each build, so that a test can watch the builds.
+    return cached_sheet_file(role, "pdf", lambda *a, **kw: render_sheet_pdf(*a, **kw))
 
 
 def version_pdf(role, version):
-    """The PDF of `version` of `role` (its structure selected). The snapshot never changes:
-    the key holds the version's id, and what is printed around it (status, signatures with
-    the signatories' names and capacities, structure)."""
-    signatures = _signatures_of(version)
-    capacities = _capacities(role.structure_id, signatures)
-    key = fragment_key(
-        "version-pdf",
-        version.pk,
-        version.status,
-        role.structure.name,
-        tuple(
-            (s.signer.get_full_name(), capacities.get(s.signer_id), s.decision, s.decided_at)
-            for s in signatures
-        ),
-    )
-
-    def build():
-        return render_version_pdf(
-            version,
-            structure=role.structure.name,
-            signatures=signatures,
-            capacities=capacities,
-        )
-
-    return cached_build(key, build, seconds=FRAGMENT_SECONDS)
+    """The PDF of `version` of `role` (its structure selected), kept while nothing it prints
+    changes."""
+    return cached_version_file(role, version, "pdf", lambda *a, **kw: render_version_pdf(*a, **kw))
