@@ -2,11 +2,17 @@
 
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "documents"
 
 urlpatterns = [
+    path("structures/<slug:slug>/import/", import_views.import_start, name="import"),
+    path(
+        "structures/<slug:slug>/import/preview/",
+        import_views.import_preview,
+        name="import_preview",
+    ),
     *(
         path(
             f"roles/<uuid:role_id>/sheet.{fmt}",

@@ -189,12 +189,19 @@ def content_state():
     return {
         "structures": _rows(Structure.objects, "pk", "name", "slug", "kind"),
         "roles": _rows(Role.objects, "structure_id", "revision", *Role.EDITABLE_FIELDS),
+        # A role by its structure and title (unique there), not by the id a new role gets.
         "missions": _rows(
-            Mission.objects, "role_id", "position", "revision", *Mission.EDITABLE_FIELDS
+            Mission.objects,
+            "role__structure_id",
+            "role__title",
+            "position",
+            "revision",
+            *Mission.EDITABLE_FIELDS,
         ),
         "tasks": _rows(
             DailyTask.objects,
-            "mission__role_id",
+            "mission__role__structure_id",
+            "mission__role__title",
             "mission__title",
             "position",
             "revision",

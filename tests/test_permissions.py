@@ -184,6 +184,26 @@ def _membership(w):
     return {"slug": w.structure.slug, "membership_id": membership.pk}
 
 
+def _import_data(w):
+    """A corrected preview of an imported fiche de poste, confirmed: one mission, one task."""
+    management = {
+        f"{prefix}-{key}": value
+        for prefix, total in (("missions", 1), ("tasks", 1), ("unplaced", 0))
+        for key, value in (("TOTAL_FORMS", total), ("INITIAL_FORMS", total))
+    }
+    return management | {
+        "role-title": "Pair·e aidant·e importé·e",
+        "missions-0-title": "Accueil",
+        "missions-0-latitude": "in_pair",
+        "tasks-0-mission": "1",
+        "tasks-0-action": "Ouvrir l'accueil",
+        "tasks-0-frequency": "daily",
+        "tasks-0-times": "1",
+        "tasks-0-duration_minutes": "30",
+        "create": "1",
+    }
+
+
 def _role_data(w):
     return {
         "title": "Médiateur·rice de santé pair·e",
@@ -405,6 +425,8 @@ URLS = [
     Url("roles:version_request", "write", "post", _role),
     Url("roles:version", "read", kwargs=_version),
     Url("roles:version_pdf", "read", kwargs=_version),
+    Url("documents:import", "write", kwargs=_structure),
+    Url("documents:import_preview", "write", "post", _structure, _import_data),
     Url("documents:sheet_docx", "read", kwargs=_role),
     Url("documents:sheet_odt", "read", kwargs=_role),
     Url("documents:version_docx", "read", kwargs=_version),
