@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "facilitation",
     "documents",
     "api",
+    "ninja",  # its docs page's scripts, served from our static files (no CDN)
     "www",
     "outbox",
     "django.contrib.admin",
@@ -170,6 +171,8 @@ TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
 
+# Requests a minute per API token (ninja's throttle syntax).
+API_RATE = os.environ.get("API_RATE", "120/m")
 # A fiche de poste to import (documents/reading.py): the upload's size, and what it unpacks to
 # (against zip bombs), in bytes.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))

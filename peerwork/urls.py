@@ -41,6 +41,12 @@ urlpatterns = [
     path("waiting/", waiting, name="waiting"),
     path("account/", account_views.account, name="account"),
     path("account/data.json", account_views.account_data_download, name="account_data"),
+    path("account/tokens/new/", account_views.token_new, name="token_new"),
+    path(
+        "account/tokens/<int:token_id>/revoke/",
+        account_views.token_revoke_view,
+        name="token_revoke",
+    ),
     # Public: the privacy page (linked from the login page) and the health check.
     path("privacy/", account_views.privacy, name="privacy"),
     path("healthz", healthz, name="healthz"),

@@ -2,14 +2,23 @@
 
 import json
 
+from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
+from api.models import ApiToken
+from api.tokens import token_create, token_revoke
 from core.security_log import security_log
 from roles.models import RoleAssignment
 from structures.models import Membership
@@ -31,8 +40,15 @@ def privacy(request):
     )
 
 
-def account(request):
-    """The person's details, structures and roles, with their data to download."""
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("Name of the new token"),
+        max_length=100,
+        help_text=gettext_lazy("What will use it, for example “annual report”."),
+    )
+
+
+def _account_page(request, *, token_form=None, new_key=None, status=200):
     user = request.user
     memberships = (
         Membership.objects.filter(user=user)
@@ -44,7 +60,7 @@ def account(request):
         .select_related("role__structure")
         .order_by("role__structure__name", "role__title")
     )
-    return render(
+    response = render(
         request,
         "www/account.html",
         {
@@ -52,8 +68,46 @@ def account(request):
             "assignments": assignments,
             "language_name": dict(settings.LANGUAGES).get(user.language),
             "contact_email": settings.PRIVACY_CONTACT_EMAIL,
+            "tokens": ApiToken.objects.filter(user=user),
+            "token_form": token_form or TokenForm(),
+            "new_key": new_key,
+            "api_docs_url": reverse("api:openapi-view"),
         },
+        status=status,
     )
+    if new_key:
+        response["Cache-Control"] = "no-store"  # the key is shown once: keep no copy
+    return response
+
+
+def account(request):
+    """The person's details, structures and roles, their data to download, their API
+    tokens."""
+    return _account_page(request)
+
+
+@require_POST
+def token_new(request):
+    """A new API token: its key is shown on this answer only, never again."""
+    form = TokenForm(request.POST)
+    if form.is_valid():
+        try:
+            _token, key = token_create(by=request.user, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            security_log("api_token_created", request=request)
+            return _account_page(request, new_key=key, token_form=TokenForm())
+    return _account_page(request, token_form=form, status=400)
+
+
+@require_POST
+def token_revoke_view(request, token_id):
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    token_revoke(token=token, by=request.user)
+    security_log("api_token_revoked", request=request)
+    messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+    return redirect("account")
 
 
 @never_cache
