@@ -78,6 +78,8 @@ def _forms(draft, data=None):
 
 def _preview(request, structure, forms, *, status=200, notice=""):
     role, missions, tasks, unplaced = forms
+    if notice:
+        messages.info(request, notice)  # said in the page's live region, with this answer
     groups, shown = [], set()
     for number, mission in enumerate(missions.forms, start=1):
         mine = [t for t in tasks.forms if str(t["mission"].value()) == str(number)]
@@ -96,7 +98,6 @@ def _preview(request, structure, forms, *, status=200, notice=""):
             "unplaced": unplaced,
             "groups": groups,
             "other_tasks": others,
-            "notice": notice,
         },
         status=status,
     )
