@@ -11,6 +11,7 @@ without the sheet being read.
 import json
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
@@ -21,6 +22,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import HttpBearer
 from ninja.throttling import AuthRateThrottle
 
+from core.fragments import FRAGMENT_SECONDS
 from facilitation.models import Recommendation, Review
 from missions.timing import minutes_per_week
 from roles.access import get_role_for_user
@@ -147,7 +149,9 @@ def structure(request, slug: str):
 
 
 def _etag(role):
-    return f'"role-{role.pk}-{role.sheet_counter}"'
+    """The sheet's counter moves at every write to what the answer shows (core/counters.py);
+    the structure's slug is the one thing of another table in it."""
+    return f'"role-{role.pk}-{role.sheet_counter}-{role.structure.slug}"'
 
 
 def _role_out(role):
@@ -235,9 +239,15 @@ def role(request, role_id):
         response = HttpResponse(status=304)
         response["ETag"] = etag
         return response
-    full = sheet_queryset().select_related("structure").get(pk=found.pk)
-    body = schemas.RoleOut.model_validate(_role_out(full)).model_dump(mode="json")
-    response = api.create_response(request, body, status=200)
+    # The answer is made once per state of the sheet, and kept under its ETag.
+    key = f"api-role:{etag}"
+    body = cache.get(key)
+    if body is None:
+        full = sheet_queryset().select_related("structure").get(pk=found.pk)
+        data = schemas.RoleOut.model_validate(_role_out(full)).model_dump(mode="json")
+        body = json.dumps(data, ensure_ascii=False).encode()
+        cache.set(key, body, FRAGMENT_SECONDS)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["ETag"] = etag
     return response
 

@@ -59,7 +59,9 @@ P95_TARGET_MS = 100
 PDF_TARGET_MS = 400
 PDF_UNCHANGED_TARGET_MS = 20
 
-MAIN_PAGES = ["role_sheet", "structure", "portfolio", "proposal"]
+MAIN_PAGES = ["role_sheet", "structure", "portfolio", "proposal", "api_role"]
+# Read with a bearer token rather than a session (issue #15: the role endpoint of the API).
+API_PAGES = {"api_role"}
 TRIVIAL = "trivial"
 
 # Each run reports its latencies as this many quantiles, so that runs can be merged.
@@ -100,10 +102,17 @@ def note(message):
 # --- HTTP on loopback ------------------------------------------------------------------------
 
 
+def auth_header(credential):
+    """(name, value): a session cookie for the pages, a bearer token for the API."""
+    if credential.startswith("Bearer "):
+        return "Authorization", credential
+    return "Cookie", credential
+
+
 def fetch(port, path, cookie, timeout=30):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        conn.request("GET", path, headers={"Cookie": cookie})
+        conn.request("GET", path, headers=dict([auth_header(cookie)]))
         response = conn.getresponse()
         return response.status, response.read(), response.getheaders()
     finally:
@@ -142,7 +151,7 @@ def load_python(port, path, cookie, seconds):
             try:
                 if conn is None:
                     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-                conn.request("GET", path, headers={"Cookie": cookie})
+                conn.request("GET", path, headers=dict([auth_header(cookie)]))
                 response = conn.getresponse()
                 response.read()
                 ok = response.status == 200
@@ -183,7 +192,7 @@ def load_python(port, path, cookie, seconds):
 def load_wrk(port, path, cookie, seconds, script):
     command = [
         "wrk", "-t", "1", "-c", str(CLIENTS), "-d", f"{seconds}s", "--timeout", "10s",
-        "-s", script, "-H", f"Cookie: {cookie}", f"http://127.0.0.1:{port}{path}",
+        "-s", script, "-H", "{}: {}".format(*auth_header(cookie)), f"http://127.0.0.1:{port}{path}",
     ]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     line = next((x for x in done.stdout.splitlines() if x.startswith("WRK_JSON ")), None)
@@ -260,6 +269,7 @@ def page_urls(seeded):
         "structure": (seeded.structure.get_absolute_url(), seeded.manager),
         "portfolio": (reverse("portfolio"), seeded.facilitator),
         "proposal": (seeded.proposal.get_absolute_url(), seeded.manager),
+        "api_role": (reverse("api:role", kwargs={"role_id": seeded.role.pk}), seeded.manager),
     }
 
 
@@ -295,14 +305,26 @@ def count_queries():
         seeded = seed(small_shape(factor))
         for name, (url, user) in page_urls(seeded).items():
             client = Client()
-            client.force_login(user)
-            client.get(url)  # warm up (first-request caches)
+            headers = {}
+            if name in API_PAGES:
+                headers["HTTP_AUTHORIZATION"] = bearer(user)
+            else:
+                client.force_login(user)
+            client.get(url, **headers)  # warm up (first-request caches)
             with CaptureQueriesContext(connection) as queries:
-                response = client.get(url)
+                response = client.get(url, **headers)
             if response.status_code != 200:
                 raise SystemExit(f"{name} ({url}) answered {response.status_code} in-process")
             counts.setdefault(name, {})[f"{factor}x"] = len(queries.captured_queries)
     return counts
+
+
+def bearer(user):
+    """An API token of `user`, as its Authorization header's value."""
+    from api.tokens import token_create
+
+    _token, key = token_create(by=user, name="bench")
+    return f"Bearer {key}"
 
 
 def session_cookie(user):
@@ -374,6 +396,8 @@ def run(cluster, work):
             "DATABASE_URL": cluster.url,
             "CONN_MAX_AGE": "60",
             "BENCH_STATIC_ROOT": str(static_root),
+            # The load is one token's: its rate limit would answer 429 to the bench.
+            "API_RATE": "100000000/m",
             # The security log notes each session made below: keep it out of the report.
             "SECURITY_LOG_FILE": str(Path(work, "security.log")),
         }
@@ -436,6 +460,7 @@ def run(cluster, work):
 
     pages = page_urls(seeded)
     cookies = {user.pk: session_cookie(user) for _url, user in pages.values()}
+    tokens = {name: bearer(user) for name, (_url, user) in pages.items() if name in API_PAGES}
     connection.close()
 
     port = free_port()
@@ -462,11 +487,12 @@ def run(cluster, work):
             # Each page must answer 200 before it is measured; take the CSRF cookie it sets.
             headers_for = {}
             for name, (url, user) in pages.items():
-                status, _body, headers = fetch(port, url, cookies[user.pk])
+                credential = tokens.get(name) or cookies[user.pk]
+                status, _body, headers = fetch(port, url, credential)
                 if status != 200:
                     raise SystemExit(f"{name} ({url}) answered {status} under gunicorn")
-                csrf = csrf_cookie(headers)
-                headers_for[name] = "; ".join(filter(None, [cookies[user.pk], csrf]))
+                csrf = None if name in API_PAGES else csrf_cookie(headers)
+                headers_for[name] = "; ".join(filter(None, [credential, csrf]))
             note(
                 f"{result['server']} on 127.0.0.1:{port}; load: {result['load_generator']}, "
                 f"{CLIENTS} clients, {SECONDS} s per page after {WARMUP_SECONDS} s of warm-up"
@@ -568,6 +594,7 @@ def report(result):
 
     targets = {
         "role_sheet_ratio": pages["role_sheet"]["ratio_to_trivial"] >= SHEET_RATIO_TARGET,
+        "api_role_ratio": pages["api_role"]["ratio_to_trivial"] >= SHEET_RATIO_TARGET,
         "p95": all(pages[name]["p95_ms"] <= P95_TARGET_MS for name in MAIN_PAGES),
         "zero_errors": not any(f["errors"] for f in pages.values()),
         "same_query_counts": all(c["1x"] == c["10x"] for c in result["queries"].values()),
@@ -579,6 +606,8 @@ def report(result):
     labels = {
         "role_sheet_ratio": f"role sheet at >= {SHEET_RATIO_TARGET}x the trivial page's "
         f"throughput ({pages['role_sheet']['ratio_to_trivial']:.2f}x)",
+        "api_role_ratio": f"API role endpoint at >= {SHEET_RATIO_TARGET}x the trivial page's "
+        f"throughput ({pages['api_role']['ratio_to_trivial']:.2f}x)",
         "p95": f"p95 <= {P95_TARGET_MS} ms on every main page at 8 clients (worst "
         f"{max(pages[name]['p95_ms'] for name in MAIN_PAGES):.0f} ms)",
         "zero_errors": "0 errors",

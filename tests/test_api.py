@@ -160,14 +160,17 @@ def test_the_role_query_count_does_not_grow_with_the_sheet(world, django_assert_
     url = reverse("api:role", kwargs=_role(world))
     Client().get(url, **headers)  # the token's last-used date, written once
     # The token, the role through the access check, the sheet with its missions, tasks, holders.
+    MissionFactory(role=world.role, position=29)  # a new state: the answer is made again
     with django_assert_num_queries(6) as small:
+        assert Client().get(url, **headers).status_code == 200
+    with django_assert_num_queries(2):  # unchanged: the token, the role; the answer is kept
         assert Client().get(url, **headers).status_code == 200
     for index in range(10):
         DailyTaskFactory.create_batch(
             5, mission=MissionFactory(role=world.role, position=30 + index)
         )
     with django_assert_num_queries(len(small.captured_queries)):
-        assert len(Client().get(url, **headers).json()["missions"]) == 12
+        assert len(Client().get(url, **headers).json()["missions"]) == 13
 
 
 def test_versions_come_with_their_signatures(world):
@@ -273,3 +276,17 @@ def test_anonymous_people_are_sent_to_log_in_for_tokens(client, world, name):
     response = client.post(path, {"name": "x"})
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     assert ApiToken.objects.count() == 1 and ApiToken.objects.get().revoked_at is None
+
+
+def test_the_kept_answer_follows_every_change_of_the_sheet(world):
+    headers = bearer(world.facilitator)
+    url = reverse("api:role", kwargs=_role(world))
+    assert Client().get(url, **headers).json()["holders"] == [world.peer_worker.get_full_name()]
+    world.peer_worker.full_name = "Un autre nom"
+    world.peer_worker.save()
+    assert Client().get(url, **headers).json()["holders"] == ["Un autre nom"]
+    world.task.__class__.objects.filter(pk=world.task.pk).update(action="Changée par update()")
+    actions = [
+        t["action"] for m in Client().get(url, **headers).json()["missions"] for t in m["tasks"]
+    ]
+    assert "Changée par update()" in actions
