@@ -33,9 +33,9 @@ __all__ = ["MAX_MINUTES_PER_WEEK", "Frequency"]
 
 
 class Latitude(models.TextChoices):
-    AUTONOMOUS = "autonomous", _("on my own (autonomous)")
+    AUTONOMOUS = "autonomous", _("autonomous (on their own)")
     IN_PAIR = "in_pair", _("in pair with a colleague")
-    SUPERVISED = "supervised", _("with my supervisor")
+    SUPERVISED = "supervised", _("with the supervisor")
 
 
 _CHECKED_IN_PYTHON = {"task_times_only_when_counted", "task_duration_at_most_48_hours"}
@@ -59,7 +59,7 @@ class Mission(models.Model):
         blank=True,
         validators=[validate_text_length],
         help_text=_(
-            "How my experience helps in this mission, in general terms. Leave empty if it does "
+            "How lived experience helps in this mission, in general terms. Leave empty if it does "
             "not: the sheet will warn. Do not write anyone's diagnosis, treatment or personal "
             "story."
         ),
@@ -81,7 +81,7 @@ class Mission(models.Model):
         max_length=20,
         choices=Latitude,
         default=Latitude.IN_PAIR,
-        help_text=_("How much room for manoeuvre: on my own, in pair, or with my supervisor."),
+        help_text=_("How much room for manoeuvre: autonomous, in pair, or with the supervisor."),
     )
     position = models.PositiveIntegerField(default=0, editable=False)
     revision = models.PositiveIntegerField(default=1, editable=False)
@@ -141,7 +141,7 @@ class DailyTask(models.Model):
         Mission, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("mission")
     )
     action = models.CharField(
-        _("what I do concretely"), max_length=300, validators=[validate_single_line]
+        _("what is done concretely"), max_length=300, validators=[validate_single_line]
     )
     frequency = models.CharField(
         _("how often"), max_length=20, choices=Frequency, default=Frequency.WEEKLY

@@ -271,7 +271,7 @@ def test_the_history_page_shows_who_what_when_and_old_to_new(client, world):
     # field labels, and values as people read them (choice labels, not codes)
     assert "Working time:" in page and "24 h par semaine" in page and "35 h" in page
     assert "Latitude:" in page
-    assert "in pair with a colleague" in page and "on my own (autonomous)" in page
+    assert "in pair with a colleague" in page and "autonomous (on their own)" in page
     assert "How often:" in page and "every week" in page and "every day" in page
     assert "Time each time (minutes):" in page
     assert "autonomous</span>" not in page  # never the stored code alone

@@ -90,7 +90,7 @@ def test_one_row_per_task_with_the_role_indicators(client, world):
     )
     assert first["Share of time on missions drawing on lived experience (%)"] == "47"
     assert first["Mission"] == world.mission.title
-    assert first["Latitude"] == "on my own (autonomous)"
+    assert first["Latitude"] == "autonomous (on their own)"
     assert first["How lived experience is put to work"] == "Mon vécu aide à créer la confiance."
     assert first["What the mission includes"] == "Les maraudes du soir"
     assert first["What the mission does not include"] == "La distribution des repas"

@@ -415,7 +415,7 @@ def test_the_diff_shows_missions_and_tasks_added_removed_and_changed_field_by_fi
     assert changed.status == "changed"
     assert {(f.label, f.old, f.new) for f in changed.fields} == {
         ("what the mission does not include", "La distribution des repas", "Le ménage"),
-        ("latitude", "in pair with a colleague", "on my own (autonomous)"),
+        ("latitude", "in pair with a colleague", "autonomous (on their own)"),
     }
     tasks = {(t.title, t.status) for t in changed.tasks}
     assert tasks == {
@@ -466,7 +466,7 @@ def test_the_compare_page_shows_each_change_in_words(client, world):
     assert "Mission added:" in page and "Nouvelle mission" in page
     assert "Task removed:" in page and world.task.action in page
     assert "Before:" in page and "After:" in page
-    assert "in pair with a colleague" in page and "on my own (autonomous)" in page
+    assert "in pair with a colleague" in page and "autonomous (on their own)" in page
 
 
 @pytest.mark.parametrize(

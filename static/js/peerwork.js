@@ -14,6 +14,10 @@
     if (!element) {
       return false;
     }
+    // A button in a folded menu or mission (a closed <details>) is shown before it is focused.
+    for (var fold = element.closest("details"); fold; fold = fold.parentElement.closest("details")) {
+      fold.open = true;
+    }
     if (!element.matches("a[href], button, input, select, textarea, [tabindex]")) {
       element.setAttribute("tabindex", "-1");
     }

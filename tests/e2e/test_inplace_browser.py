@@ -67,6 +67,9 @@ def test_manager_moves_and_edits_a_task_in_place(live_server, browser, axe_check
         page.wait_for_function("() => window.htmx !== undefined")
         page.evaluate("window.__marker = 1")
 
+        # A task shows two controls: "Edit", and "More…" which opens its moves and removal.
+        expect(page.get_by_role("button", name=f"Move down — {ACTIONS[0]}")).to_be_hidden()
+        page.locator(f"#task-{tasks[0].pk}-more").click()
         # Move the first task down: the section is swapped, the page stays.
         page.get_by_role("button", name=f"Move down — {ACTIONS[0]}").click()
         expect(task_texts(page, mission)).to_have_text([ACTIONS[1], ACTIONS[0], ACTIONS[2]])
@@ -125,6 +128,7 @@ def test_the_same_actions_work_without_javascript(live_server, browser, sheet):
     try:
         log_in(page, live_server.url, manager, role.get_absolute_url())
 
+        page.locator(f"#task-{tasks[0].pk}-more").click()
         page.get_by_role("button", name=f"Move down — {ACTIONS[0]}").click()
         page.wait_for_url(f"**{role.get_absolute_url()}#mission-{mission.pk}")
         expect(task_texts(page, mission)).to_have_text([ACTIONS[1], ACTIONS[0], ACTIONS[2]])
@@ -133,7 +137,7 @@ def test_the_same_actions_work_without_javascript(live_server, browser, sheet):
         page.get_by_role("link", name=f"Edit — {ACTIONS[0]}").click()
         page.wait_for_url(f"**/tasks/{tasks[0].pk}/edit/")
         expect(page.get_by_role("heading", level=1)).to_have_text("Edit the task")
-        page.get_by_label("What I do concretely").fill(NEW_ACTION)
+        page.get_by_label("What is done concretely").fill(NEW_ACTION)
         page.get_by_role("main").get_by_role("button", name="Save").click()
         page.wait_for_url(f"**{role.get_absolute_url()}#mission-{mission.pk}")
         expect(page.locator(f"#task-{tasks[0].pk}")).to_contain_text(NEW_ACTION)
@@ -165,7 +169,7 @@ def test_manager_adds_and_removes_in_place_and_sees_a_conflict(
         page.get_by_role("link", name="Add a mission").click()
         expect(page.locator("#mission-new-form-title")).to_be_focused()
         page.locator("#mission-new-form-title").fill("Médiation avec l'équipe")
-        page.locator("#mission-new-form").get_by_label("On my own (autonomous)").check()
+        page.locator("#mission-new-form").get_by_label("Autonomous (on their own)").check()
         page.locator("#mission-new-form").get_by_role("button", name="Save").click()
         new_heading = page.get_by_role("heading", name="Médiation avec l'équipe")
         expect(new_heading).to_be_focused()
@@ -175,8 +179,8 @@ def test_manager_adds_and_removes_in_place_and_sees_a_conflict(
         # Add a task to it, inside its card.
         page.get_by_role("link", name="Add a task — Médiation avec l'équipe").click()
         form = page.locator(f"#mission-{new_mission.pk}-form")
-        expect(form.get_by_label("What I do concretely")).to_be_focused()
-        form.get_by_label("What I do concretely").fill("Faire le point avec l'équipe")
+        expect(form.get_by_label("What is done concretely")).to_be_focused()
+        form.get_by_label("What is done concretely").fill("Faire le point avec l'équipe")
         form.get_by_label("Time each time (minutes)").fill("60")
         form.get_by_role("button", name="Save").click()
         expect(page.locator(f"#mission-{new_mission.pk}")).to_contain_text(
@@ -192,6 +196,7 @@ def test_manager_adds_and_removes_in_place_and_sees_a_conflict(
         axe_check(page)
 
         # Remove a task: a small confirmation in place, then the section without it.
+        page.locator(f"#task-{tasks[1].pk}-more").click()
         page.get_by_role("link", name=f"Remove — {ACTIONS[1]}").click()
         expect(page.locator(f"#task-{tasks[1].pk}-form")).to_contain_text(ACTIONS[1])
         axe_check(page)

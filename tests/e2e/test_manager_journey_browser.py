@@ -54,7 +54,7 @@ TEAM = {
     "mission": "Faire le lien avec l'équipe",
     "what it is": "Dire à l'équipe ce que les personnes rencontrées attendent.",
 }
-TEAM_LATITUDE = "with my supervisor"
+TEAM_LATITUDE = "with the supervisor"
 # (action, frequency, times, minutes each time): 420 of 510 minutes a week on the mission
 # drawing on experience (3 × 120, 5 × 12; then 90).
 STREET_TASKS = [
@@ -147,7 +147,7 @@ def add_task(person, mission, task, sheet_url, *, check=False):
     else:  # the same form as checked before, for another task
         link.click()
         scope = page.locator(f"#{form_id}") if person.js else person.main()
-    field(scope, person.t("what I do concretely")).fill(action)
+    field(scope, person.t("what is done concretely")).fill(action)
     field(scope, person.t("how often")).select_option(frequency)
     if times > 1:
         field(scope, person.t("how many times")).fill(str(times))
