@@ -11,11 +11,13 @@ without the sheet being read.
 import json
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.pagination import PageNumberPagination, paginate
@@ -78,9 +80,20 @@ def problem(status, title, detail="", **headers):
     return response
 
 
+def _not_found_problem():
+    return problem(404, _("Not found"), _("Nothing here, or nothing this token may read."))
+
+
 @api.exception_handler(Http404)
 def _not_found(request, exc):
-    return problem(404, _("Not found"), _("Nothing here, or nothing this token may read."))
+    return _not_found_problem()
+
+
+@login_not_required
+@require_GET
+def unknown(request):
+    """Any other address under /api/v1/: a problem too, not the site's HTML 404 page."""
+    return _not_found_problem()
 
 
 @api.exception_handler(PermissionDenied)

@@ -1,6 +1,8 @@
 """The read-only API's URLs, under /api/v1/."""
 
-from .api import api
+from django.urls import re_path
+
+from .api import api, unknown
 
 patterns, _app_name, _namespace = api.urls
 app_name = "api"
@@ -10,4 +12,8 @@ for pattern in patterns:
     # It only reads (but a token's last-used date): no transaction around each request.
     pattern.callback._non_atomic_requests = {"default"}
 
-urlpatterns = patterns
+urlpatterns = [
+    *patterns,
+    # Any other address under /api/v1/ answers a problem too, not the site's HTML 404 page.
+    re_path(r"^.*$", unknown, name="unknown"),
+]

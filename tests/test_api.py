@@ -55,7 +55,7 @@ ENDPOINTS = [
     ("api:role_versions", _role, READ),
     ("api:structure_reviews", _structure, REVIEWS),
 ]
-PUBLIC = {"api:openapi-json", "api:openapi-view", "api:api-root"}
+PUBLIC = {"api:openapi-json", "api:openapi-view", "api:api-root", "api:unknown"}
 
 
 @pytest.fixture(autouse=True)
@@ -231,6 +231,7 @@ def test_the_docs_page_and_openapi_are_served_without_a_cdn(client, db):
     assert "/api/v1/roles/{role_id}/" in schema["paths"]
     page = client.get(reverse("api:openapi-view")).content.decode()
     assert "swagger-ui-bundle.js" in page
+    assert "<noscript><p>" in page and reverse("api:openapi-json") in page  # without JavaScript
     assert not re.search(r'src="https?://', page)
 
 
@@ -290,3 +291,10 @@ def test_the_kept_answer_follows_every_change_of_the_sheet(world):
         t["action"] for m in Client().get(url, **headers).json()["missions"] for t in m["tasks"]
     ]
     assert "Changée par update()" in actions
+
+
+def test_an_unknown_address_is_a_problem_too(db):
+    response = Client().get("/api/v1/nothing/here/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["status"] == 404
