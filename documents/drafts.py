@@ -186,6 +186,7 @@ def build_draft(lines):
     mission_field = None  # "tasks", "latitude", or a text field of the mission
     in_missions = in_signatures = False
     from_item = False  # whether the mission came from an item of a list of missions
+    from_numbered = False  # and whether that list was numbered
 
     def label_of(text):
         if len(text) > 80:
@@ -246,11 +247,15 @@ def build_draft(lines):
             in_missions, from_item = True, False
             continue
         # Under "Missions" with no sub-heading, its items (or numbered lines) are the missions.
+        # A bulleted item under a numbered mission is one of its tasks.
         numbered = line.kind == "text" and _NUMBERED.match(text)
-        listed = line.kind == "item" and (mission is None or (from_item and mission_field is None))
+        listed = line.kind == "item" and (
+            mission is None
+            or (from_item and mission_field is None and (line.numbered or not from_numbered))
+        )
         if in_missions and (numbered or listed):
             new_mission(text)
-            from_item = True
+            from_item, from_numbered = True, bool(numbered or line.numbered)
             continue
         if line.kind == "row" and all(plain(c) in HEADER_WORDS for c in line.cells if c):
             draft.unplaced.append(text)

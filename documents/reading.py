@@ -23,6 +23,7 @@ from docx.table import Table
 from odf import teletype
 from odf.opendocument import load as load_odf
 from odf.style import Style
+from odf.text import ListStyle
 
 # Encrypted Word files (and old .doc ones) are OLE compound files, not zip files.
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -40,6 +41,7 @@ class Line:
     text: str
     level: int = 0  # a heading's level (1 for the highest)
     cells: tuple = ()  # a table row's cells
+    numbered: bool = False  # an item of a numbered list (1., 2.…) rather than a bulleted one
 
 
 def _refuse_unsafe_zip(archive):
@@ -130,7 +132,7 @@ def _docx_lines(data):
         style = (block.style.name if block.style is not None else "").lower()
         properties = block._p.pPr
         numbered = properties is not None and properties.numPr is not None
-        lines.append(_line(style, text, numbered))
+        lines.append(_line(style, text, listed=numbered))
     return lines
 
 
@@ -151,14 +153,14 @@ def _rows(rows):
     ]
 
 
-def _line(style, text, numbered=False):
+def _line(style, text, listed=False, numbered=False):
     if style == "title":
         return Line("title", text)
     if style.startswith("heading "):
         level = style.removeprefix("heading ").strip()
         return Line("heading", text, level=int(level) if level.isdigit() else 1)
-    if numbered or style.startswith("list"):
-        return Line("item", text)
+    if listed or style.startswith("list"):
+        return Line("item", text, numbered=numbered or style.startswith("list number"))
     return Line("text", text)
 
 
@@ -171,6 +173,15 @@ def _odt_lines(data):
         style.getAttribute("name"): style.getAttribute("parentstylename")
         for style in document.automaticstyles.getElementsByType(Style)
     }
+    numbered_lists = {
+        style.getAttribute("name")
+        for styles in (document.automaticstyles, document.styles)
+        for style in styles.getElementsByType(ListStyle)
+        if any(
+            child.nodeType == child.ELEMENT_NODE and child.tagName == "text:list-level-style-number"
+            for child in style.childNodes[:1]
+        )
+    }
 
     def style_of(element):
         name = element.getAttribute("stylename") or ""
@@ -178,7 +189,7 @@ def _odt_lines(data):
 
     lines = []
 
-    def walk(element, in_list):
+    def walk(element, in_list, numbered=False):
         for child in element.childNodes:
             if child.nodeType != child.ELEMENT_NODE:
                 continue
@@ -192,17 +203,19 @@ def _odt_lines(data):
                     level = child.getAttribute("outlinelevel") or "1"
                     lines.append(Line("heading", text, level=int(level)))
                 else:
-                    lines.append(_line(style, text, numbered=in_list))
+                    lines.append(_line(style, text, listed=in_list, numbered=numbered))
             elif tag == "table:table":
                 rows = [
                     [teletype.extractText(cell).strip() for cell in _cells(row)]
                     for row in _table_rows(child)
                 ]
                 lines.extend(_rows(rows))
-            elif tag in ("text:list", "text:list-item", "text:list-header"):
-                walk(child, True)
+            elif tag == "text:list":
+                walk(child, True, child.getAttribute("stylename") in numbered_lists or numbered)
+            elif tag in ("text:list-item", "text:list-header"):
+                walk(child, True, numbered)
             elif tag in ("text:section", "text:soft-page-break", "office:text"):
-                walk(child, in_list)
+                walk(child, in_list, numbered)
 
     walk(document.text, False)
     return lines

@@ -233,6 +233,46 @@ def test_an_odt_with_missions_as_list_items(manager, world):
     assert data["role-working_hours"] == "17 h 30 par semaine, réparties sur trois jours."
 
 
+def test_numbered_missions_with_their_bulleted_tasks(manager, world):
+    def sheet(document):
+        document.add_paragraph("Pair·e aidant·e en CHRS", style="Title")
+        document.add_heading("Missions principales", 1)
+        document.add_paragraph("Accueillir les personnes", style="List Number")
+        document.add_paragraph("Préparer le café chaque matin, 15 min", style="List Bullet")
+        document.add_paragraph("Animer le groupe d'entraide", style="List Number")
+        document.add_paragraph("Animer la séance 2 fois par mois (1 h 30)", style="List Bullet")
+
+    data = _form(_send(manager, world, _upload("f.docx", _docx_bytes(sheet))), world)
+    assert [data["missions-0-title"], data["missions-1-title"]] == [
+        "Accueillir les personnes",
+        "Animer le groupe d'entraide",
+    ]
+    assert (data["tasks-0-mission"], data["tasks-0-action"], data["tasks-0-frequency"]) == (
+        "1",
+        "Préparer le café",
+        "daily",
+    )
+    assert (data["tasks-1-mission"], data["tasks-1-frequency"], data["tasks-1-times"]) == (
+        "2",
+        "times_a_month",
+        "2",
+    )
+    assert data["tasks-1-duration_minutes"] == "90"
+
+
+def test_a_bulleted_list_of_missions():
+    draft = build_draft(
+        [
+            Line("title", "Pair·e"),
+            Line("heading", "Missions"),
+            Line("item", "Accueillir"),
+            Line("item", "Orienter"),
+            Line("item", "Accompagner"),
+        ]
+    )
+    assert [m.title for m in draft.missions] == ["Accueillir", "Orienter", "Accompagner"]
+
+
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
