@@ -29,6 +29,8 @@ from odf.text import ListStyle
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 MAX_PARTS = 2000
+# A fiche de poste has a few pages; past this many lines, the preview would be unusable.
+MAX_LINES = 600
 
 
 class ImportRefused(Exception):
@@ -103,13 +105,25 @@ def read_upload(upload):
         names = set(archive.namelist())
         if "word/document.xml" in names:
             _check_xml(archive, names)
-            return _docx_lines(data)
+            return _bounded(_docx_lines(data))
         if "content.xml" in names and archive.read("mimetype").strip() == ODT_MIMETYPE:
             if b"encryption-data" in archive.read("META-INF/manifest.xml"):
                 raise ImportRefused(_encrypted())
             _check_xml(archive, names)
-            return _odt_lines(data)
+            return _bounded(_odt_lines(data))
     raise ImportRefused(_not_a_document())
+
+
+def _bounded(lines):
+    if len(lines) > MAX_LINES:
+        raise ImportRefused(
+            _(
+                "This file has more than %(count)s lines of text: that is more than a fiche de "
+                "poste. Keep the part that describes the role, then send it again."
+            )
+            % {"count": MAX_LINES}
+        )
+    return lines
 
 
 def _not_a_document():

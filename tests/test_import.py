@@ -497,6 +497,16 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(manager, world, settings):
     assert "une fois décompressé, dépasse 1,0\u00a0Mio" in _text(response)
 
 
+def test_a_file_with_too_many_lines_is_refused(manager, world):
+    def long(document):
+        for index in range(601):
+            document.add_paragraph(f"Ligne {index}", style="List Bullet")
+
+    response = _send(manager, world, _upload("f.docx", _docx_bytes(long)))
+    assert response.status_code == 400
+    assert "Ce fichier a plus de 600 lignes de texte" in _text(response)
+
+
 def test_macros_are_ignored(manager, world):
     with_macros = _replace_part(_docx_bytes(_day_centre), "word/vbaProject.bin", b"Sub AutoOpen()")
     response = _send(manager, world, _upload("f.docx", with_macros))
