@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "roles",
     "missions",
     "sheets",
+    "checkins",
     "facilitation",
     "documents",
     "api",

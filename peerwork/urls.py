@@ -95,6 +95,7 @@ urlpatterns = [
     path("structures/", include("facilitation.urls")),
     path("roles/", include("sheets.urls")),
     path("", include(([*sheet_urls.mission_patterns, *mission_urls.urlpatterns], "missions"))),
+    path("", include("checkins.urls")),
     path("documents/", include("documents.urls")),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),

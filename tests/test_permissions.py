@@ -144,6 +144,24 @@ EXPECTED = {
         "facilitator": 403,
         **_OUTSIDERS,
     },
+    # Check-ins: written by the peer workers holding the role, read by them, the structure's
+    # managers and the supporting facilitator.
+    "holder": {
+        "anonymous": LOGIN,
+        "manager": 403,
+        "peer_worker": OK,
+        "other_peer_worker": 403,
+        "facilitator": 403,
+        **_OUTSIDERS,
+    },
+    "checkins_read": {
+        "anonymous": LOGIN,
+        "manager": OK,
+        "peer_worker": OK,
+        "other_peer_worker": 403,
+        "facilitator": OK,
+        **_OUTSIDERS,
+    },
     # The version of the world asks the manager and the assigned peer worker to sign.
     "signatory": {
         "anonymous": LOGIN,
@@ -425,6 +443,8 @@ URLS = [
     Url("roles:version_request", "write", "post", _role),
     Url("roles:version", "read", kwargs=_version),
     Url("roles:version_pdf", "read", kwargs=_version),
+    Url("checkins:form", "holder", kwargs=_role),
+    Url("checkins:list", "checkins_read", kwargs=_role),
     Url("documents:import", "write", kwargs=_structure),
     Url("documents:import_preview", "write", "post", _structure, _import_data),
     Url("documents:sheet_docx", "read", kwargs=_role),

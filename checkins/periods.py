@@ -1,0 +1,38 @@
+"""Check-in periods: fixed calendar slices, so that a skipped period stays a gap (never
+guessed) and two people's check-ins of the same month compare."""
+
+import datetime
+
+from .models import Cadence
+
+# Two-week periods count from a Monday, the same for every structure.
+_FORTNIGHT_ORIGIN = datetime.date(2024, 1, 1)
+
+
+def _month_start(day, months):
+    """The first day of the `months`-long slice of the year holding `day`."""
+    month = (day.month - 1) // months * months + 1
+    return day.replace(month=month, day=1)
+
+
+def _add_months(day, months):
+    month = day.month - 1 + months
+    return day.replace(year=day.year + month // 12, month=month % 12 + 1, day=1)
+
+
+def period_of(day, cadence=Cadence.MONTH):
+    """(first day, last day) of the period holding `day`."""
+    if cadence == Cadence.TWO_WEEKS:
+        start = day - datetime.timedelta(days=(day - _FORTNIGHT_ORIGIN).days % 14)
+        return start, start + datetime.timedelta(days=13)
+    months = 2 if cadence == Cadence.TWO_MONTHS else 1
+    start = _month_start(day, months)
+    return start, _add_months(start, months) - datetime.timedelta(days=1)
+
+
+def previous_periods(day, count, cadence=Cadence.MONTH):
+    """The `count` periods up to the one holding `day`, oldest first."""
+    periods = [period_of(day, cadence)]
+    while len(periods) < count:
+        periods.insert(0, period_of(periods[0][0] - datetime.timedelta(days=1), cadence))
+    return periods

@@ -1,0 +1,137 @@
+"""The check-in pages: the peer worker's form, and the check-ins of a role.
+
+The form is for the peer workers holding the role; the list is for them, the structure's
+managers and the supporting facilitator (who reads the notes only when they were shared).
+Outsiders get 404 (roles.access), others 403."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from roles.access import get_role_for_user
+from roles.models import RoleAssignment
+
+from .forms import EXTRA_LINES, ExtraFormSet, MissionAnswerForm, ShareForm
+from .models import CheckIn, CheckInAnswer
+from .periods import period_of, previous_periods
+from .services import adopted_version, checkin_submit, holds_role, notes_visible
+
+PERIODS_SHOWN = 12
+
+
+def checkin_form(request, role_id):
+    role, access = get_role_for_user(request.user, role_id)
+    access.require(access.holds_role)
+    version = adopted_version(role)
+    start, end = period_of(timezone.localdate())
+    context = {"role": role, "access": access, "version": version, "start": start, "end": end}
+    if version is None:
+        return render(request, "checkins/checkin_form.html", context)
+    missions = version.snapshot["missions"]
+    current = (
+        CheckIn.objects.filter(role=role, peer_worker=request.user, period_start=start)
+        .prefetch_related("answers", "extras")
+        .first()
+    )
+    initial = {a.mission_id: a for a in current.answers.all()} if current else {}
+    data = request.POST if request.method == "POST" else None
+    blocks = [
+        (
+            mission,
+            MissionAnswerForm(
+                data,
+                prefix=f"m{mission['id']}",
+                initial=(
+                    {
+                        "going": initial[mission["id"]].going,
+                        "time_spent": initial[mission["id"]].time_spent,
+                        "note": initial[mission["id"]].note,
+                    }
+                    if mission["id"] in initial
+                    else None
+                ),
+            ),
+        )
+        for mission in missions
+    ]
+    extras_initial = [
+        {"text": e.text, "minutes_per_week": e.minutes_per_week}
+        for e in (current.extras.all() if current else [])
+    ]
+    extras_initial += [{}] * EXTRA_LINES
+    extras = ExtraFormSet(data, prefix="extras", initial=extras_initial)
+    share = ShareForm(data, initial={"share_notes": current.share_notes if current else False})
+    context |= {"blocks": blocks, "extras": extras, "share": share, "current": current}
+    if data is not None:
+        forms = [form for _m, form in blocks] + [extras, share]
+        if all(form.is_valid() for form in forms):
+            try:
+                checkin_submit(
+                    role=role,
+                    by=request.user,
+                    answers={
+                        mission["id"]: (
+                            form.cleaned_data["going"],
+                            form.cleaned_data["time_spent"],
+                            form.cleaned_data["note"],
+                        )
+                        for mission, form in blocks
+                    },
+                    extras=[
+                        (f.cleaned_data["text"], f.cleaned_data.get("minutes_per_week") or 0)
+                        for f in extras.forms
+                        if f.cleaned_data.get("text")
+                    ],
+                    share_notes=share.cleaned_data["share_notes"],
+                )
+            except ValidationError as error:
+                context["error"] = " ".join(error.messages)
+            else:
+                messages.success(request, _("Thank you: your check-in was saved."))
+                return redirect("checkins:list", role_id=role.pk)
+        context["invalid"] = "error" not in context
+        return render(request, "checkins/checkin_form.html", context, status=400)
+    return render(request, "checkins/checkin_form.html", context)
+
+
+def checkin_list(request, role_id):
+    role, access = get_role_for_user(request.user, role_id)
+    access.require(access.is_manager or access.is_facilitator or access.holds_role)
+    today = timezone.localdate()
+    periods = previous_periods(today, PERIODS_SHOWN)
+    holders = list(
+        RoleAssignment.objects.filter(role=role).select_related("peer_worker").order_by("id")
+    )
+    checkins = CheckIn.objects.filter(role=role, period_start__gte=periods[0][0]).prefetch_related(
+        Prefetch("answers", queryset=CheckInAnswer.objects.order_by("id")), "extras"
+    )
+    by_key = {(c.peer_worker_id, c.period_start): c for c in checkins}
+    rows = []
+    for holder in holders:
+        cells = []
+        for start, end in reversed(periods):
+            checkin = by_key.get((holder.peer_worker_id, start))
+            show_notes = checkin is not None and notes_visible(checkin, access)
+            cells.append(
+                {
+                    "start": start,
+                    "end": end,
+                    "open": end >= today,
+                    "checkin": checkin,
+                    "notes": show_notes,
+                }
+            )
+        rows.append({"person": holder.peer_worker, "periods": cells})
+    return render(
+        request,
+        "checkins/checkin_list.html",
+        {
+            "role": role,
+            "access": access,
+            "rows": rows,
+            "can_check_in": access.holds_role and holds_role(request.user, role),
+        },
+    )
