@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
+from checkins.models import CheckIn, CheckInAnswer, CheckInExtra
+from checkins.services import checkin_submit
 from facilitation.reviews import recommendation_follow_up, review_create
 from missions.models import Mission, Proposal
 from missions.proposals import comment_add, proposal_accept, proposal_create
@@ -182,9 +184,9 @@ def test_account_data_holds_only_the_persons_own(client, world):
     assert RoleEvent.Kind.PROPOSAL_ACCEPTED not in actors  # the manager's act, not theirs
 
 
-# Session, user, the request's savepoint pair (ATOMIC_REQUESTS), then account_data's eleven
-# queries (ten lists, and the recommendations of the reviews).
-ACCOUNT_DATA_QUERIES = 15
+# Session, user, the request's savepoint pair (ATOMIC_REQUESTS), then account_data's fourteen
+# queries (eleven lists, the recommendations of the reviews, the check-ins' answers and extras).
+ACCOUNT_DATA_QUERIES = 18
 
 
 @pytest.mark.parametrize("size", [1, 5])
@@ -200,6 +202,18 @@ def test_account_data_costs_a_fixed_number_of_queries(
         version_answer(version=version, by=world.peer_worker, decision="signed")
         MembershipFactory(user=world.peer_worker)
         ReviewFactory(structure=world.structure, author=world.peer_worker, with_recommendations=2)
+        checkin = CheckIn.objects.create(
+            role=role,
+            peer_worker=world.peer_worker,
+            version=version,
+            period_start=datetime.date(2026, 1 + index, 1),
+            period_end=datetime.date(2026, 1 + index, 28),
+            submitted_at=timezone.now(),
+        )
+        CheckInAnswer.objects.create(
+            checkin=checkin, mission_title="M", going="hard", time_spent="more", note="N"
+        )
+        CheckInExtra.objects.create(checkin=checkin, text="Autre", minutes_per_week=10)
     client.force_login(world.peer_worker)
     with django_assert_num_queries(ACCOUNT_DATA_QUERIES):
         response = client.get(reverse("account_data"))
@@ -208,6 +222,9 @@ def test_account_data_costs_a_fixed_number_of_queries(
     assert len(data["signatures"]) == size
     assert len(data["memberships"]) == size + 1
     assert len(data["reviews"]) == size
+    assert len(data["checkins"]) == size
+    assert data["checkins"][0]["answers"][0]["note"] == "N"
+    assert data["checkins"][0]["outside_the_sheet"] == [{"text": "Autre", "minutes_per_week": 10}]
 
 
 # --- erasure ---------------------------------------------------------------------------------
@@ -360,3 +377,16 @@ def test_anonymise_inactive_period_is_configurable(sleepers, settings):
     settings.INACTIVE_ACCOUNT_DAYS = 900
     listing = _run()
     assert old.email not in listing and never.email not in listing
+
+
+def test_erasure_keeps_check_in_figures_not_the_persons_words(world):
+    version = version_request(role=world.role, by=world.manager)
+    version_answer(version=version, by=world.manager, decision="signed")
+    version_answer(version=version, by=world.peer_worker, decision="signed")
+    answers = {m.pk: ("drifting", "more", "Mes mots à moi") for m in world.role.missions.all()}
+    checkin = checkin_submit(
+        role=world.role, by=world.peer_worker, answers=answers, extras=[("Le standard", 60)]
+    )
+    person_erase(user=world.peer_worker, by=world.admin)
+    assert set(checkin.answers.values_list("going", "note")) == {("drifting", "")}
+    assert not checkin.extras.exists()

@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from checkins.models import CheckIn, CheckInAnswer, CheckInExtra
 from core.security_log import security_log
 from facilitation.models import Recommendation, Review
 from missions.models import Proposal, ProposalComment
@@ -94,6 +95,10 @@ def person_erase(*, user, by):
     supports.filter(Q(end_date__isnull=True) | Q(end_date__gt=today)).update(end_date=today)
     Invitation.objects.filter(pk__in=invitations, accepted_at__isnull=True).delete()
     Invitation.objects.filter(pk__in=invitations).update(email=user.email, full_name="")
+    # Check-ins keep how the missions went (anonymous figures of the role), not the person's
+    # own words: notes blanked, work outside the sheet removed.
+    CheckInAnswer.objects.filter(checkin__peer_worker=user).exclude(note="").update(note="")
+    CheckInExtra.objects.filter(checkin__peer_worker=user).delete()
     # E-mails to the person's addresses, sent or waiting: the outbox keeps no trace of them.
     Message.objects.annotate(to_lower=Lower("to")).filter(to_lower__in=emails).delete()
     # Lines written before the history referred to people by key, in the structures the
@@ -222,8 +227,8 @@ def _who(user_id, capacity, user):
 def account_data(user):
     """Everything the platform holds about `user` and what they wrote, as JSON-able data.
 
-    Eleven queries whatever the amount of data (one per list; reviews with their
-    recommendations are two)."""
+    Fourteen queries whatever the amount of data (one per list; reviews with their
+    recommendations are two, check-ins with their answers and extras three)."""
 
     memberships = Membership.objects.filter(user=user).select_related("structure")
     supports = FacilitatorSupport.objects.filter(facilitator=user).select_related("structure")
@@ -241,6 +246,14 @@ def account_data(user):
     )
     followed_up = Recommendation.objects.filter(followed_up_by=user).select_related(
         "review__structure"
+    )
+    checkins = (
+        CheckIn.objects.filter(peer_worker=user)
+        .select_related("role")
+        .prefetch_related(
+            Prefetch("answers", queryset=CheckInAnswer.objects.order_by("id")),
+            Prefetch("extras", queryset=CheckInExtra.objects.order_by("id")),
+        )
     )
     # Other people appear as their capacity in the role's structure, never by name.
     events = (
@@ -369,6 +382,29 @@ def account_data(user):
                 "followed_up_at": _iso(rec.followed_up_at),
             }
             for rec in followed_up.order_by("followed_up_at", "id")
+        ],
+        "checkins": [
+            {
+                "role_id": str(c.role_id),
+                "role": c.role.title,
+                "period_start": _iso(c.period_start),
+                "period_end": _iso(c.period_end),
+                "notes_shared_with_facilitator": c.share_notes,
+                "answers": [
+                    {
+                        "mission": a.mission_title,
+                        "going": a.going,
+                        "time_spent": a.time_spent,
+                        "note": a.note,
+                    }
+                    for a in c.answers.all()
+                ],
+                "outside_the_sheet": [
+                    {"text": e.text, "minutes_per_week": e.minutes_per_week} for e in c.extras.all()
+                ],
+                "submitted_at": _iso(c.submitted_at),
+            }
+            for c in checkins.order_by("period_start", "id")
         ],
         "history": [
             {
