@@ -122,6 +122,10 @@ def checkin_list(request, role_id):
                     "open": end >= today,
                     "checkin": checkin,
                     "notes": show_notes,
+                    # The peer worker's own lines turn into proposals in one tap.
+                    "mine": checkin is not None
+                    and checkin.peer_worker_id == request.user.pk
+                    and access.can_propose,
                 }
             )
         rows.append({"person": holder.peer_worker, "periods": cells})

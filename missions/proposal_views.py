@@ -6,6 +6,7 @@ Over 400 lines: the whole journey of a proposal in one place, its views sharing 
 context and error handling.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
@@ -70,7 +71,7 @@ def _propose(
     `values_form` holds the proposed values (None for a removal). A change form carries the
     revision it started from: if the target changed meanwhile, the page says so (HTTP 409).
     """
-    rationale_form = RationaleForm(request.POST or None)
+    rationale_form = RationaleForm(request.POST or None, initial=_prefilled(request, "rationale"))
     forms = [f for f in (values_form, rationale_form) if f is not None]
     changes = None
     conflict = None
@@ -136,6 +137,13 @@ def _propose(
     )
 
 
+def _prefilled(request, *names):
+    """What a link asks to prefill (`?rationale=…`, from a check-in's note, say), bounded like
+    the fields; typed by the person before anything is sent."""
+    limit = settings.TEXT_MAX_LENGTH
+    return {name: request.GET[name][:limit] for name in names if request.GET.get(name)}
+
+
 def _initial(obj):
     return {name: getattr(obj, name) for name in type(obj).EDITABLE_FIELDS} | {
         "revision": obj.revision
@@ -194,7 +202,7 @@ def propose_task_add(request, mission_id):
         heading=_("Propose a new daily task for the mission “%(title)s”")
         % {"title": mission.title},
         mission=mission,
-        values_form=TaskForm(request.POST or None),
+        values_form=TaskForm(request.POST or None, initial=_prefilled(request, "action")),
     )
 
 

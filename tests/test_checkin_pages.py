@@ -129,3 +129,26 @@ def test_the_list_query_count_does_not_grow(client, adopted, django_assert_num_q
     # Session, person, role through the access check, holders, check-ins, answers, extras…
     with django_assert_num_queries(9):
         assert client.get(url).status_code == 200
+
+
+def test_a_check_in_line_turns_into_a_prefilled_proposal(client, adopted):
+    note = "On me demande surtout l'accueil & le standard."
+    answers = {m.pk: ("drifting", "more", note) for m in adopted.missions}
+    checkin_submit(
+        role=adopted.role, by=adopted.peer_worker, answers=answers, extras=[("Le standard", 60)]
+    )
+    mission = adopted.missions[0]
+    client.force_login(adopted.peer_worker)
+    page = client.get(reverse("checkins:list", args=[adopted.role.pk])).content.decode()
+    change = reverse("missions:propose_mission_change", args=[mission.pk])
+    assert f'href="{change}?rationale=' in page
+    form = client.get(change, {"rationale": note}).content.decode()
+    assert "On me demande surtout l&#x27;accueil &amp; le standard.</textarea>" in form
+    task = client.get(
+        reverse("missions:propose_task_add", args=[mission.pk]), {"action": "Le standard"}
+    ).content.decode()
+    assert 'value="Le standard"' in task
+    # The manager reads the check-in; turning it into a proposal is the peer worker's own act.
+    client.force_login(adopted.manager)
+    page = client.get(reverse("checkins:list", args=[adopted.role.pk])).content.decode()
+    assert f"{change}?rationale=" not in page

@@ -70,4 +70,9 @@ def test_a_peer_worker_checks_in_on_a_phone(live_server, browser, axe_check, lan
     assert list(checkin.extras.values_list("text", "minutes_per_week")) == [
         ("Remplacer au standard", 60)
     ]
+
+    # One tap turns the drifting mission's line into a proposal, its note as the reason.
+    main.get_by_role("link", name=f"{person.t('change the mission')} — {first.title}").click()
+    expect(field(person.main(), person.t("Why do you propose this?"))).to_have_value(NOTE)
+    person.check()
     person.close()
