@@ -1,8 +1,9 @@
 """The facilitator's portfolio: the structures a person supports today, each with its roles and
 their health indicators.
 
-Two queries whatever the size of the portfolio: the structures (with the date of their last
-review), then their roles with the indicators computed in SQL (`sheets.indicators`).
+Three queries whatever the size of the portfolio: the structures (with the date of their last
+review), their roles with the indicators computed in SQL (`sheets.indicators`), and the
+missions their peer workers report drifting (`checkins.drift`).
 The warnings are the role sheet's own (`RoleHealth`), read from those annotations; sorting and
 filtering happen on the rows already in memory. What waits for the facilitator in each structure
 is counted by the definition of facilitation/waiting.py, with the structures.
@@ -15,6 +16,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from checkins.drift import drifting_missions
 from roles.models import PEER_SHARE_THRESHOLD, Role, days_since
 from sheets.indicators import with_indicators
 from structures.models import FacilitatorSupport, Structure
@@ -45,10 +47,11 @@ class RoleRow:
     warnings: list
     agreement_warnings: list
     days_since_adopted: int | None
+    drifting: list = field(default_factory=list)  # missions reported drifting (checkins.drift)
 
     @property
     def n_warnings(self):
-        return len(self.warnings) + len(self.agreement_warnings)
+        return len(self.warnings) + len(self.agreement_warnings) + len(self.drifting)
 
     @property
     def share_flagged(self):
@@ -111,7 +114,8 @@ class Portfolio:
 
 
 def portfolio_rows(user, *, sort=Sort.NAME, warnings_only=False):
-    """The portfolio's rows, sorted and filtered. Two queries."""
+    """The portfolio's rows, sorted and filtered. Three queries: the structures, their roles,
+    the missions reported drifting."""
     today = timezone.localdate()
     structures = with_portfolio_figures(supported_structures(user), user).prefetch_related(
         Prefetch(
@@ -143,6 +147,10 @@ def portfolio_rows(user, *, sort=Sort.NAME, warnings_only=False):
             )
         rows.append(row)
 
+    drifting = drifting_missions([r.role.pk for row in rows for r in row.roles])
+    for row in rows:
+        for role_row in row.roles:
+            role_row.drifting = drifting.get(role_row.role.pk, [])
     n_supported = len(rows)
     if warnings_only:
         rows = [row for row in rows if row.n_warnings]

@@ -1,12 +1,16 @@
 """Check-ins, the domain: periods, who may check in, what is kept, who reads the notes."""
 
 import datetime
+import html
 import itertools
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
 
+from checkins.drift import drifting_missions
 from checkins.models import Cadence, CheckIn, CheckInExtra
 from checkins.periods import period_of, previous_periods
 from checkins.services import checkin_submit, notes_visible
@@ -162,3 +166,40 @@ def test_the_facilitator_reads_the_notes_only_when_shared(adopted):
         role=adopted.role, by=adopted.peer_worker, answers=_answers(adopted), share_notes=True
     )
     assert notes_visible(shared, facilitator)
+
+
+def _check_in(world, day, going="drifting", by=None):
+    answers = {m.pk: (going, "more", "") for m in world.missions}
+    return checkin_submit(role=world.role, by=by or world.peer_worker, answers=answers, day=day)
+
+
+def test_a_mission_drifting_twice_in_a_row_is_an_alert(adopted):
+    _check_in(adopted, D(2026, 10, 10))
+    assert drifting_missions([adopted.role.pk], D(2026, 11, 20)) == {}  # once is not a trend
+    _check_in(adopted, D(2026, 11, 10))
+    found = drifting_missions([adopted.role.pk], D(2026, 11, 20))
+    assert found == {adopted.role.pk: [m.title for m in adopted.missions]}
+    # The current period not yet checked in: the two before it still count.
+    assert drifting_missions([adopted.role.pk], D(2026, 12, 4)) == found
+    # Months later, it is history, not an alert.
+    assert drifting_missions([adopted.role.pk], D(2027, 3, 1)) == {}
+
+
+def test_drifting_in_periods_apart_or_said_once_is_not_an_alert(adopted):
+    _check_in(adopted, D(2026, 9, 10))
+    _check_in(adopted, D(2026, 10, 10), going="clear")
+    _check_in(adopted, D(2026, 11, 10))
+    assert drifting_missions([adopted.role.pk], D(2026, 11, 20)) == {}
+
+
+def test_the_portfolio_shows_the_drift_and_links_the_check_ins(client, adopted):
+    client.force_login(adopted.facilitator)
+    client.get("/portfolio/")  # kept in the cache: the check-ins must move its counters
+    today = timezone.localdate()
+    start, _end = period_of(today)
+    _check_in(adopted, start - datetime.timedelta(days=1))
+    _check_in(adopted, today)
+    page = html.unescape(client.get("/portfolio/").content.decode())
+    title = adopted.missions[0].title
+    assert f"« {title} » : signalée deux fois de suite" in page.replace("\u00a0", " ")
+    assert reverse("checkins:list", args=[adopted.role.pk]) in page
