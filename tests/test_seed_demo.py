@@ -1,11 +1,13 @@
 """The demo data command: idempotent, only in demo mode, and showing what the product is for."""
 
+import html
 import re
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from checkins.models import CheckIn
 from missions.models import DailyTask, Mission
 from roles.models import Role, RoleAssignment
 from sheets.indicators import with_indicators
@@ -22,6 +24,7 @@ ACCOUNTS = [
     "admin@plateforme.example",
 ]
 MODELS = [
+    CheckIn,
     User,
     Structure,
     Membership,
@@ -136,3 +139,14 @@ def test_escale_and_tilleuls_are_supported_by_the_facilitator(demo, client):
     assert supported == {"escale", "tilleuls"}
     response = sheet(client, "facilitation@plateforme.example", "tilleuls")
     assert response.status_code == 200
+
+
+def test_escale_has_six_months_of_check_ins_with_a_drifting_mission(demo, client):
+    escale = Role.objects.get(structure__slug="escale")
+    assert CheckIn.objects.filter(role=escale).count() == 6
+    assert not CheckIn.objects.filter(role__structure__slug="phare").exists()
+    seed()  # a re-run adds none
+    assert CheckIn.objects.count() == 6
+    client.force_login(User.objects.get(email="facilitation@plateforme.example"))
+    page = html.unescape(client.get("/portfolio/").content.decode()).replace("\u00a0", " ")
+    assert "signalée deux fois de suite" in page

@@ -16,8 +16,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from checkins.models import Going, TimeSpent
+from checkins.periods import period_of, previous_periods
+from checkins.services import checkin_submit
 from missions.models import DailyTask, Frequency, Latitude, Mission
 from roles.models import Role, RoleAssignment
+from sheets.models import RoleSheetVersion
+from sheets.versions import version_answer, version_request
 from structures.models import Capacity, FacilitatorSupport, Membership, Structure, User
 
 DEMO_PASSWORD = "demo-peerwork"
@@ -400,6 +405,12 @@ STRUCTURES = [
 ]
 
 
+DRIFT_NOTE = (
+    "On me demande de plus en plus de tenir l'accueil à la place de l'équipe : je vais moins "
+    "vers les personnes."
+)
+
+
 class Command(BaseCommand):
     help = (
         "Load fictional demo structures, accounts and role sheets (idempotent). "
@@ -482,6 +493,7 @@ class Command(BaseCommand):
                 )
             self._role(structure, spec["role"], managers[0], peers)
         self._user(*ADMIN, is_staff=True, is_superuser=True)
+        self._escale_checkins()
 
     def _role(self, structure, spec, manager, peers):
         fields = (
@@ -544,6 +556,43 @@ class Command(BaseCommand):
                         "updated_by": manager,
                     },
                 )
+
+    def _escale_checkins(self):
+        """L'Escale's sheet, adopted, with six months of check-ins by its first peer worker: its
+        second mission drifts in the last two, so the portfolio's alert shows at once. Only on
+        a first run (a demo where people signed or checked in since is left as it is)."""
+        role = Role.objects.get(structure__slug="escale")
+        if RoleSheetVersion.objects.filter(role=role).exists():
+            return
+        manager = User.objects.get(email="responsable@escale.example")
+        peers = [a.peer_worker for a in role.assignments.select_related("peer_worker")]
+        version = version_request(role=role, by=manager)
+        for person in [manager, *peers]:
+            version = version_answer(version=version, by=person, decision="signed")
+        self.created += 1
+        missions = version.snapshot["missions"]
+        before = period_of(timezone.localdate())[0] - timedelta(days=1)
+        periods = previous_periods(before, 6)
+        for index, (start, _end) in enumerate(periods):
+            drifting = index >= len(periods) - 2
+            answers = {
+                mission["id"]: (Going.CLEAR, TimeSpent.AS_PLANNED, "") for mission in missions
+            }
+            if len(missions) > 1:
+                answers[missions[1]["id"]] = (
+                    (Going.DRIFTING, TimeSpent.MORE, DRIFT_NOTE)
+                    if drifting
+                    else (Going.HARD if index >= 2 else Going.CLEAR, TimeSpent.AS_PLANNED, "")
+                )
+            checkin_submit(
+                role=role,
+                by=peers[0],
+                answers=answers,
+                extras=[("Remplacer un·e collègue à l'accueil", 120)] if drifting else [],
+                share_notes=True,
+                day=start,
+            )
+            self.created += 1
 
     def _summary(self):
         if self.created:
