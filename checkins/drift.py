@@ -1,11 +1,16 @@
-"""Drift made visible: a mission that its peer worker reports drifting away from what was
-agreed in two periods in a row. One query for any number of roles."""
+"""Drift made visible, for the portfolio (one query each, for any number of roles):
+- a mission that its peer worker reports drifting away from what was agreed in two periods in
+  a row;
+- work outside the sheet, in a peer worker's last check-in, above a share of the planned week
+  (`CHECKIN_OUTSIDE_SHARE_ALERT`)."""
 
 from collections import defaultdict
 
+from django.conf import settings
+from django.db.models import Sum
 from django.utils import timezone
 
-from .models import CheckInAnswer, Going
+from .models import CheckIn, CheckInAnswer, Going
 from .periods import previous_periods
 
 # Two periods in a row among the last three: the current one may not be checked in yet.
@@ -31,3 +36,23 @@ def drifting_missions(role_ids, day=None):
         if any(i + 1 in indexes for i in indexes) and title not in found[role_id]:
             found[role_id].append(title)
     return dict(found)
+
+
+def outside_the_sheet(roles, day=None):
+    """{role id: the largest share (percent) of its planned week that a peer worker's check-in
+    of the last two periods reports as work outside the sheet}, for the roles where it is over
+    `CHECKIN_OUTSIDE_SHARE_ALERT`. `roles` carry `minutes_total` (sheets.indicators)."""
+    planned = {role.pk: role.minutes_total for role in roles if role.minutes_total}
+    periods = [start for start, _end in previous_periods(day or timezone.localdate(), 2)]
+    rows = (
+        CheckIn.objects.filter(role_id__in=planned, period_start__in=periods)
+        .annotate(outside=Sum("extras__minutes_per_week"))
+        .filter(outside__gt=0)
+        .values_list("role_id", "outside")
+    )
+    found = {}
+    for role_id, minutes in rows:
+        share = round(100 * minutes / planned[role_id])
+        if share > settings.CHECKIN_OUTSIDE_SHARE_ALERT:
+            found[role_id] = max(share, found.get(role_id, 0))
+    return found

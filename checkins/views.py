@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from roles.access import get_role_for_user
-from roles.models import RoleAssignment
+from roles.models import Role, RoleAssignment
+from sheets.indicators import with_indicators
 
 from .forms import EXTRA_LINES, ExtraFormSet, MissionAnswerForm, ShareForm
-from .models import CheckIn, CheckInAnswer
+from .models import CheckIn, CheckInAnswer, Going
 from .periods import period_of, previous_periods
 from .services import adopted_version, checkin_submit, holds_role, notes_visible
 
@@ -97,8 +98,25 @@ def checkin_form(request, role_id):
     return render(request, "checkins/checkin_form.html", context)
 
 
+def _indicators(cells, planned_minutes):
+    """What a person's check-ins of the shown periods say, newest first in `cells`: missions
+    reported drifting or hard in the last two periods, the work outside the sheet in the last
+    check-in (and its share of the planned week), the closed periods without a check-in."""
+    recent = [c["checkin"] for c in cells[:2] if c["checkin"]]
+    answers = [a for checkin in recent for a in checkin.answers.all()]
+    last = next((c["checkin"] for c in cells if c["checkin"]), None)
+    outside = sum(e.minutes_per_week for e in last.extras.all()) if last else 0
+    return {
+        "drifting": sorted({a.mission_title for a in answers if a.going == Going.DRIFTING}),
+        "hard": sorted({a.mission_title for a in answers if a.going == Going.HARD}),
+        "outside_minutes": outside,
+        "outside_share": round(100 * outside / planned_minutes) if planned_minutes else None,
+        "skipped": sum(1 for c in cells if not c["checkin"] and not c["open"]),
+    }
+
+
 def checkin_list(request, role_id):
-    role, access = get_role_for_user(request.user, role_id)
+    role, access = get_role_for_user(request.user, role_id, with_indicators(Role.objects.all()))
     access.require(access.is_manager or access.is_facilitator or access.holds_role)
     today = timezone.localdate()
     periods = previous_periods(today, PERIODS_SHOWN)
@@ -128,7 +146,13 @@ def checkin_list(request, role_id):
                     and access.can_propose,
                 }
             )
-        rows.append({"person": holder.peer_worker, "periods": cells})
+        rows.append(
+            {
+                "person": holder.peer_worker,
+                "periods": cells,
+                "indicators": _indicators(cells, role.minutes_total),
+            }
+        )
     return render(
         request,
         "checkins/checkin_list.html",

@@ -1,9 +1,9 @@
 """The facilitator's portfolio: the structures a person supports today, each with its roles and
 their health indicators.
 
-Three queries whatever the size of the portfolio: the structures (with the date of their last
-review), their roles with the indicators computed in SQL (`sheets.indicators`), and the
-missions their peer workers report drifting (`checkins.drift`).
+Four queries whatever the size of the portfolio: the structures (with the date of their last
+review), their roles with the indicators computed in SQL (`sheets.indicators`), and what their
+peer workers' check-ins report: missions drifting, work outside the sheet (`checkins.drift`).
 The warnings are the role sheet's own (`RoleHealth`), read from those annotations; sorting and
 filtering happen on the rows already in memory. What waits for the facilitator in each structure
 is counted by the definition of facilitation/waiting.py, with the structures.
@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from checkins.drift import drifting_missions
+from checkins.drift import drifting_missions, outside_the_sheet
 from roles.models import PEER_SHARE_THRESHOLD, Role, days_since
 from sheets.indicators import with_indicators
 from structures.models import FacilitatorSupport, Structure
@@ -48,10 +48,12 @@ class RoleRow:
     agreement_warnings: list
     days_since_adopted: int | None
     drifting: list = field(default_factory=list)  # missions reported drifting (checkins.drift)
+    outside_share: int | None = None  # work outside the sheet reported, % of the planned week
 
     @property
     def n_warnings(self):
-        return len(self.warnings) + len(self.agreement_warnings) + len(self.drifting)
+        drift = len(self.drifting) + (self.outside_share is not None)
+        return len(self.warnings) + len(self.agreement_warnings) + drift
 
     @property
     def share_flagged(self):
@@ -114,8 +116,8 @@ class Portfolio:
 
 
 def portfolio_rows(user, *, sort=Sort.NAME, warnings_only=False):
-    """The portfolio's rows, sorted and filtered. Three queries: the structures, their roles,
-    the missions reported drifting."""
+    """The portfolio's rows, sorted and filtered. Four queries: the structures, their roles,
+    the missions reported drifting, the work reported outside the sheets."""
     today = timezone.localdate()
     structures = with_portfolio_figures(supported_structures(user), user).prefetch_related(
         Prefetch(
@@ -148,9 +150,11 @@ def portfolio_rows(user, *, sort=Sort.NAME, warnings_only=False):
         rows.append(row)
 
     drifting = drifting_missions([r.role.pk for row in rows for r in row.roles])
+    outside = outside_the_sheet([r.role for row in rows for r in row.roles])
     for row in rows:
         for role_row in row.roles:
             role_row.drifting = drifting.get(role_row.role.pk, [])
+            role_row.outside_share = outside.get(role_row.role.pk)
     n_supported = len(rows)
     if warnings_only:
         rows = [row for row in rows if row.n_warnings]

@@ -163,6 +163,9 @@ INVITATION_VALID_DAYS = 14
 # The sheet warns when the tasks fill less than this percentage of the contracted hours
 # (above 100 % it always warns).
 PEERWORK_TASK_TIME_LOW_SHARE = int(os.environ.get("PEERWORK_TASK_TIME_LOW_SHARE", "50"))
+# A portfolio alert when a peer worker's last check-in reports work outside the sheet above
+# this share (percent) of the week the sheet plans (checkins/drift.py).
+CHECKIN_OUTSIDE_SHARE_ALERT = int(os.environ.get("CHECKIN_OUTSIDE_SHARE_ALERT", "25"))
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 
 LANGUAGE_CODE = "fr"

@@ -2,6 +2,7 @@
 check-ins with skipped periods, and who reads the notes."""
 
 import datetime
+import html
 
 import pytest
 from django.urls import reverse
@@ -152,3 +153,39 @@ def test_a_check_in_line_turns_into_a_prefilled_proposal(client, adopted):
     client.force_login(adopted.manager)
     page = client.get(reverse("checkins:list", args=[adopted.role.pk])).content.decode()
     assert f"{change}?rationale=" not in page
+
+
+def test_the_list_says_what_the_check_ins_show(client, adopted):
+    today = timezone.localdate()
+    before = period_of(today)[0] - datetime.timedelta(days=1)
+    first, second = adopted.missions[0], adopted.missions[1]
+    answers = {first.pk: ("drifting", "more", ""), second.pk: ("hard", "as_planned", "")}
+    checkin_submit(
+        role=adopted.role,
+        by=adopted.peer_worker,
+        answers=answers,
+        extras=[("Le standard", 60)],
+        day=before,
+    )
+    client.force_login(adopted.facilitator)
+    page = html.unescape(
+        client.get(reverse("checkins:list", args=[adopted.role.pk])).content.decode()
+    )
+    drifting = page.split("Signalées comme s'éloignant, deux dernières périodes")[1]
+    assert first.title in drifting.split("Signalées difficiles")[0]
+    assert second.title in drifting.split("Signalées difficiles")[1].split("Travail hors")[0]
+    assert "environ 1\u00a0h par semaine" in page and "% de la semaine prévue" in page
+    # This month is open, last month answered: the ten before are periods without a check-in.
+    skipped = page.split("Périodes sans point d'étape")[1]
+    assert skipped.split("</dd>")[0].strip().endswith("10")
+
+
+def test_the_portfolio_warns_of_work_outside_the_sheet(client, adopted, settings):
+    settings.CHECKIN_OUTSIDE_SHARE_ALERT = 10
+    answers = {m.pk: ("clear", "as_planned", "") for m in adopted.missions}
+    checkin_submit(
+        role=adopted.role, by=adopted.peer_worker, answers=answers, extras=[("Le standard", 600)]
+    )
+    client.force_login(adopted.facilitator)
+    page = html.unescape(client.get("/portfolio/").content.decode()).replace("\u00a0", " ")
+    assert "Travail hors de la fiche signalé :" in page
