@@ -9,3 +9,11 @@ class CheckinsConfig(AppConfig):
 
     name = "checkins"
     verbose_name = _("Check-ins")
+
+    def ready(self):
+        # The sheet shows the drift alerts without importing this floor (sheets/panels.py).
+        from sheets.panels import register
+
+        from .panels import drift_panel
+
+        register(drift_panel)

@@ -17,6 +17,7 @@ from roles.models import Role, RoleAssignment
 from sheets.indicators import with_indicators
 from sheets.models import RoleSheetVersion, Signature
 
+from .panels import panels_for
 from .snapshots import diff, snapshot
 
 # The element of the sheet page that in-place edits replace.
@@ -69,6 +70,8 @@ def sheet_context(request, role, access):
             s.signer_id == request.user.pk and s.decision != Signature.Decision.SIGNED
             for s in signatures
         ),
+        # What upper floors add to the sheet (sheets/panels.py).
+        "panels": panels_for(role, access),
     }
 
 

@@ -203,3 +203,17 @@ def test_the_portfolio_shows_the_drift_and_links_the_check_ins(client, adopted):
     title = adopted.missions[0].title
     assert f"« {title} » : signalée deux fois de suite" in page.replace("\u00a0", " ")
     assert reverse("checkins:list", args=[adopted.role.pk]) in page
+
+
+def test_the_role_sheet_shows_the_drift_alert_to_those_who_read_check_ins(client, adopted):
+    url = reverse("roles:detail", args=[adopted.role.pk])
+    client.force_login(adopted.manager)
+    assert "Ce que disent les points d'étape" not in client.get(url).content.decode()  # cached
+    today = timezone.localdate()
+    _check_in(adopted, period_of(today)[0] - datetime.timedelta(days=1))
+    _check_in(adopted, today)
+    page = html.unescape(client.get(url).content.decode())
+    assert "Ce que disent les points d'étape" in page
+    assert adopted.missions[0].title in page.split("Ce que disent les points d'étape")[1]
+    client.force_login(adopted.other_peer_worker)  # reads the sheet, not the check-ins
+    assert "Ce que disent les points d'étape" not in client.get(url).content.decode()
