@@ -13,21 +13,16 @@ urlpatterns = [
         import_views.import_preview,
         name="import_preview",
     ),
+    # The sheet as it is now and each version, in each format the HR files take.
     *(
-        path(
-            f"roles/<uuid:role_id>/sheet.{fmt}",
-            views.sheet_file,
-            {"fmt": fmt},
-            name=f"sheet_{fmt}",
-        )
-        for fmt in ("docx", "odt")
-    ),
-    *(
-        path(
-            f"roles/<uuid:role_id>/versions/<int:number>/sheet.{fmt}",
-            views.version_file,
-            {"fmt": fmt},
-            name=f"version_{fmt}",
+        path(route.format(fmt=fmt), view, {"fmt": fmt}, name=f"{name}_{fmt}")
+        for route, view, name in (
+            ("roles/<uuid:role_id>/sheet.{fmt}", views.sheet_file, "sheet"),
+            (
+                "roles/<uuid:role_id>/versions/<int:number>/sheet.{fmt}",
+                views.version_file,
+                "version",
+            ),
         )
         for fmt in ("docx", "odt")
     ),

@@ -2,6 +2,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from sheets.versions import version_answer, version_request
 from structures.models import Capacity
 
 from .factories import (
@@ -70,3 +71,14 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def adopted(world):
+    """The world with its sheet adopted (version 1, signed by the manager and the peer worker
+    holding the role), and `world.missions` the missions that version holds."""
+    version = version_request(role=world.role, by=world.manager)
+    version_answer(version=version, by=world.manager, decision="signed")
+    world.version = version_answer(version=version, by=world.peer_worker, decision="signed")
+    world.missions = list(world.role.missions.all())
+    return world

@@ -17,17 +17,8 @@ from facilitation.models import Review
 from sheets.versions import version_answer, version_request
 
 from .factories import DailyTaskFactory, MissionFactory, RoleFactory, StructureFactory
+from .test_permissions import ACTORS
 
-ACTORS = [
-    "anonymous",
-    "manager",
-    "peer_worker",
-    "other_peer_worker",
-    "facilitator",
-    "other_facilitator",
-    "other_manager",
-    "admin",
-]
 OUTSIDERS = {"other_facilitator": 404, "other_manager": 404, "admin": 404, "anonymous": 401}
 READ = {"manager": 200, "peer_worker": 200, "other_peer_worker": 200, "facilitator": 200}
 REVIEWS = {"manager": 200, "facilitator": 200, "peer_worker": 403, "other_peer_worker": 403}

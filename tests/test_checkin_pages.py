@@ -11,16 +11,6 @@ from django.utils import timezone
 from checkins.models import CheckIn
 from checkins.periods import period_of
 from checkins.services import checkin_submit
-from sheets.versions import version_answer, version_request
-
-
-@pytest.fixture
-def adopted(world):
-    version = version_request(role=world.role, by=world.manager)
-    version_answer(version=version, by=world.manager, decision="signed")
-    version_answer(version=version, by=world.peer_worker, decision="signed")
-    world.missions = list(world.role.missions.all())
-    return world
 
 
 def _form_data(world, going="clear", note=""):

@@ -15,7 +15,6 @@ from checkins.models import Cadence, CheckIn, CheckInExtra
 from checkins.periods import period_of, previous_periods
 from checkins.services import checkin_submit, notes_visible
 from missions.models import Mission
-from sheets.versions import version_answer, version_request
 from structures.access import Access
 from structures.models import Membership
 
@@ -45,15 +44,6 @@ def test_previous_periods_leave_no_gap():
     assert periods[-1] == (D(2026, 3, 1), D(2026, 3, 31))
     for (_s1, end), (start, _e2) in itertools.pairwise(periods):
         assert start == end + datetime.timedelta(days=1)
-
-
-@pytest.fixture
-def adopted(world):
-    version = version_request(role=world.role, by=world.manager)
-    version_answer(version=version, by=world.manager, decision="signed")
-    version_answer(version=version, by=world.peer_worker, decision="signed")
-    world.missions = list(world.role.missions.all())
-    return world
 
 
 def _answers(world, going="clear", time_spent="as_planned", note=""):
