@@ -10,27 +10,42 @@ from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
 
-from .models import CheckIn, CheckInAnswer, Going
-from .periods import previous_periods
+from .models import Cadence, CheckIn, CheckInAnswer, Going
+from .periods import period_index, previous_periods
 
 # Two periods in a row among the last three: the current one may not be checked in yet.
 LOOK_BACK = 3
 
 
+def _periods(day, count):
+    """{cadence: its last `count` periods up to `day`}, and the first day of the oldest."""
+    periods = {c: previous_periods(day or timezone.localdate(), count, c) for c in Cadence.values}
+    return periods, min(p[0][0] for p in periods.values())
+
+
+CADENCE = "checkin__role__structure__checkin_cadence__cadence"
+
+
 def drifting_missions(role_ids, day=None):
     """{role id: [mission titles]} of the missions reported drifting in two periods in a row
-    (by the same peer worker), among the last three periods."""
-    periods = [start for start, _end in previous_periods(day or timezone.localdate(), LOOK_BACK)]
+    (by the same peer worker), among the last three periods of the structure's cadence."""
+    periods, since = _periods(day, LOOK_BACK)
     rows = CheckInAnswer.objects.filter(
         checkin__role_id__in=role_ids,
-        checkin__period_start__in=periods,
+        checkin__period_start__gte=since,
         going=Going.DRIFTING,
     ).values_list(
-        "checkin__role_id", "checkin__peer_worker_id", "mission_title", "checkin__period_start"
+        "checkin__role_id",
+        "checkin__peer_worker_id",
+        "mission_title",
+        "checkin__period_start",
+        CADENCE,
     )
     reported = defaultdict(set)
-    for role_id, person, title, start in rows:
-        reported[(role_id, person, title)].add(periods.index(start))
+    for role_id, person, title, start, cadence in rows:
+        index = period_index(periods[cadence or Cadence.MONTH], start)
+        if index is not None:
+            reported[(role_id, person, title)].add(index)
     found = defaultdict(list)
     for (role_id, _person, title), indexes in sorted(reported.items(), key=str):
         if any(i + 1 in indexes for i in indexes) and title not in found[role_id]:
@@ -43,15 +58,17 @@ def outside_the_sheet(roles, day=None):
     of the last two periods reports as work outside the sheet}, for the roles where it is over
     `CHECKIN_OUTSIDE_SHARE_ALERT`. `roles` carry `minutes_total` (sheets.indicators)."""
     planned = {role.pk: role.minutes_total for role in roles if role.minutes_total}
-    periods = [start for start, _end in previous_periods(day or timezone.localdate(), 2)]
+    periods, since = _periods(day, 2)
     rows = (
-        CheckIn.objects.filter(role_id__in=planned, period_start__in=periods)
+        CheckIn.objects.filter(role_id__in=planned, period_start__gte=since)
         .annotate(outside=Sum("extras__minutes_per_week"))
         .filter(outside__gt=0)
-        .values_list("role_id", "outside")
+        .values_list("role_id", "outside", "period_start", CADENCE.removeprefix("checkin__"))
     )
     found = {}
-    for role_id, minutes in rows:
+    for role_id, minutes, start, cadence in rows:
+        if period_index(periods[cadence or Cadence.MONTH], start) is None:
+            continue
         share = round(100 * minutes / planned[role_id])
         if share > settings.CHECKIN_OUTSIDE_SHARE_ALERT:
             found[role_id] = max(share, found.get(role_id, 0))

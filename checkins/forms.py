@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.text import validate_single_line
 from missions.timing import MAX_MINUTES_PER_WEEK
 
-from .models import Going, TimeSpent
+from .models import Cadence, Going, TimeSpent
 
 EXTRA_LINES = 3
 
@@ -66,3 +66,15 @@ class ShareForm(forms.Form):
 
 
 ExtraFormSet = forms.formset_factory(ExtraForm, extra=0, max_num=20, absolute_max=20)
+
+
+class CadenceForm(forms.Form):
+    cadence = forms.ChoiceField(
+        label=_("How often do peer workers check in?"),
+        choices=Cadence.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Periods are calendar slices (two weeks from a Monday, months, pairs of months). "
+            "Check-ins already sent keep their dates."
+        ),
+    )

@@ -10,6 +10,7 @@ from missions.models import Mission
 from missions.timing import MAX_MINUTES_PER_WEEK
 from roles.models import Role
 from sheets.models import RoleSheetVersion
+from structures.models import Structure
 
 
 class Cadence(models.TextChoices):
@@ -18,6 +19,32 @@ class Cadence(models.TextChoices):
     TWO_WEEKS = "2w", _("every two weeks")
     MONTH = "1m", _("every month")
     TWO_MONTHS = "2m", _("every two months")
+
+
+class CheckInCadence(models.Model):
+    """A structure's choice of check-in cadence; a structure without one checks in monthly.
+    Kept here rather than on Structure: the floor below knows nothing of check-ins."""
+
+    structure = models.OneToOneField(
+        Structure,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="checkin_cadence",
+        verbose_name=_("structure"),
+    )
+    cadence = models.CharField(_("check-ins"), max_length=2, choices=Cadence, default=Cadence.MONTH)
+
+    class Meta:
+        verbose_name = _("check-in cadence")
+        verbose_name_plural = _("check-in cadences")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cadence__in=[v.value for v in Cadence]), name="checkin_cadence_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.structure}: {self.get_cadence_display()}"
 
 
 class Going(models.TextChoices):
@@ -91,6 +118,10 @@ class CheckInAnswer(models.Model):
         Mission, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("mission")
     )
     mission_title = models.CharField(_("mission"), max_length=200)
+    # What the adopted version planned for the mission when it was answered, so the share of
+    # time on lived-experience missions, planned and as reported, is a sum in SQL.
+    planned_minutes = models.PositiveIntegerField(_("minutes a week on the sheet"), default=0)
+    lived = models.BooleanField(_("draws on lived experience"), default=False)
     going = models.CharField(_("how it goes"), max_length=10, choices=Going)
     time_spent = models.CharField(_("time it took"), max_length=10, choices=TimeSpent)
     note = models.TextField(_("note"), blank=True, validators=[validate_text_length])

@@ -36,3 +36,12 @@ def previous_periods(day, count, cadence=Cadence.MONTH):
     while len(periods) < count:
         periods.insert(0, period_of(periods[0][0] - datetime.timedelta(days=1), cadence))
     return periods
+
+
+def period_index(periods, day):
+    """The index in `periods` of the one holding `day` (None if none does): check-ins written
+    under another cadence find their place in the current one's periods."""
+    for index, (start, end) in enumerate(periods):
+        if start <= day <= end:
+            return index
+    return None

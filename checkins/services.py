@@ -2,16 +2,57 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from missions.models import Mission
+from missions.timing import minutes_per_week, task_values
 from roles.models import RoleAssignment
 from sheets.models import RoleSheetVersion
-from structures.models import Membership
+from structures.models import Membership, User
 
-from .models import Cadence, CheckIn, CheckInAnswer, CheckInExtra, Going, TimeSpent
+from .models import Cadence, CheckIn, CheckInAnswer, CheckInCadence, CheckInExtra, Going, TimeSpent
 from .periods import period_of
+
+
+def cadence_of(structure_id):
+    """The structure's check-in cadence (monthly unless it chose another)."""
+    chosen = CheckInCadence.objects.filter(structure_id=structure_id).values_list(
+        "cadence", flat=True
+    )
+    return next(iter(chosen), Cadence.MONTH)
+
+
+def with_cadence(roles):
+    """`roles` annotated with their structure's `cadence` (None for monthly, the default)."""
+    return roles.annotate(cadence=F("structure__checkin_cadence__cadence"))
+
+
+@transaction.atomic
+def cadence_set(*, structure, by, cadence):
+    """`by`, a manager of `structure`, sets how often its peer workers check in. The periods
+    already checked in keep their dates; the pages place them in the new periods."""
+    if not User.objects.managers_of(structure).filter(pk=by.pk).exists():
+        raise PermissionDenied
+    if cadence not in Cadence.values:
+        raise ValidationError(_("Choose how often peer workers check in."))
+    CheckInCadence.objects.update_or_create(structure=structure, defaults={"cadence": cadence})
+
+
+def planned(mission):
+    """(minutes a week, draws on lived experience) of a mission of a version's snapshot."""
+    minutes = sum(minutes_per_week(**_time(task)) for task in mission.get("tasks", []))
+    return minutes, bool((mission.get("lived_experience") or "").strip())
+
+
+def _time(task):
+    values = task_values(task)
+    return {
+        "frequency": values["frequency"],
+        "times": values["times"],
+        "duration": values["duration_minutes"],
+    }
 
 
 def holds_role(user, role):
@@ -43,13 +84,13 @@ def checkin_submit(*, role, by, answers, extras=(), share_notes=False, day=None,
         raise ValidationError(
             _("This sheet has no adopted version yet: there is nothing to check in against.")
         )
-    agreed = {m["id"]: m["title"] for m in version.snapshot["missions"]}
+    agreed = {m["id"]: m for m in version.snapshot["missions"]}
     if set(answers) != set(agreed):
         raise ValidationError(_("Say how each mission of the adopted sheet goes."))
     for going, time_spent, _note in answers.values():
         if going not in Going.values or time_spent not in TimeSpent.values:
             raise ValidationError(_("Choose one answer for each question."))
-    start, end = period_of(day or timezone.localdate(), cadence or Cadence.MONTH)
+    start, end = period_of(day or timezone.localdate(), cadence or cadence_of(role.structure_id))
     checkin, created = CheckIn.objects.select_for_update().get_or_create(
         role=role,
         peer_worker=by,
@@ -74,10 +115,13 @@ def checkin_submit(*, role, by, answers, extras=(), share_notes=False, day=None,
     existing = set(Mission.objects.filter(pk__in=agreed).values_list("pk", flat=True))
     answer_rows = []
     for mission_id, (going, time_spent, note) in answers.items():
+        minutes, lived = planned(agreed[mission_id])
         row = CheckInAnswer(
             checkin=checkin,
             mission_id=mission_id if mission_id in existing else None,
-            mission_title=agreed[mission_id][:200],
+            mission_title=agreed[mission_id]["title"][:200],
+            planned_minutes=minutes,
+            lived=lived,
             going=going,
             time_spent=time_spent,
             note=(note or "").strip(),

@@ -14,20 +14,30 @@ from django.utils.translation import gettext as _
 from roles.access import get_role_for_user
 from roles.models import Role, RoleAssignment
 from sheets.indicators import with_indicators
+from structures.access import get_structure_for_user
 
-from .forms import EXTRA_LINES, ExtraFormSet, MissionAnswerForm, ShareForm
-from .models import CheckIn, CheckInAnswer, Going
-from .periods import period_of, previous_periods
-from .services import adopted_version, checkin_submit, holds_role, notes_visible
+from .forms import EXTRA_LINES, CadenceForm, ExtraFormSet, MissionAnswerForm, ShareForm
+from .models import Cadence, CheckIn, CheckInAnswer, Going
+from .periods import period_index, period_of, previous_periods
+from .services import (
+    adopted_version,
+    cadence_of,
+    cadence_set,
+    checkin_submit,
+    holds_role,
+    notes_visible,
+    with_cadence,
+)
 
 PERIODS_SHOWN = 12
 
 
 def checkin_form(request, role_id):
-    role, access = get_role_for_user(request.user, role_id)
+    role, access = get_role_for_user(request.user, role_id, with_cadence(Role.objects.all()))
     access.require(access.holds_role)
     version = adopted_version(role)
-    start, end = period_of(timezone.localdate())
+    cadence = role.cadence or Cadence.MONTH
+    start, end = period_of(timezone.localdate(), cadence)
     context = {"role": role, "access": access, "version": version, "start": start, "end": end}
     if version is None:
         return render(request, "checkins/checkin_form.html", context)
@@ -87,6 +97,7 @@ def checkin_form(request, role_id):
                         if f.cleaned_data.get("text")
                     ],
                     share_notes=share.cleaned_data["share_notes"],
+                    cadence=cadence,
                 )
             except ValidationError as error:
                 context["error"] = " ".join(error.messages)
@@ -116,17 +127,24 @@ def _indicators(cells, planned_minutes):
 
 
 def checkin_list(request, role_id):
-    role, access = get_role_for_user(request.user, role_id, with_indicators(Role.objects.all()))
+    role, access = get_role_for_user(
+        request.user, role_id, with_cadence(with_indicators(Role.objects.all()))
+    )
     access.require(access.is_manager or access.is_facilitator or access.holds_role)
     today = timezone.localdate()
-    periods = previous_periods(today, PERIODS_SHOWN)
+    periods = previous_periods(today, PERIODS_SHOWN, role.cadence or Cadence.MONTH)
     holders = list(
         RoleAssignment.objects.filter(role=role).select_related("peer_worker").order_by("id")
     )
     checkins = CheckIn.objects.filter(role=role, period_start__gte=periods[0][0]).prefetch_related(
         Prefetch("answers", queryset=CheckInAnswer.objects.order_by("id")), "extras"
     )
-    by_key = {(c.peer_worker_id, c.period_start): c for c in checkins}
+    # Keyed by the current cadence's period holding each check-in (the latest one wins).
+    by_key = {}
+    for checkin in sorted(checkins, key=lambda c: (c.period_start, c.submitted_at)):
+        index = period_index(periods, checkin.period_start)
+        if index is not None:
+            by_key[(checkin.peer_worker_id, periods[index][0])] = checkin
     rows = []
     for holder in holders:
         cells = []
@@ -163,3 +181,31 @@ def checkin_list(request, role_id):
             "can_check_in": access.holds_role and holds_role(request.user, role),
         },
     )
+
+
+def cadence_edit(request, slug):
+    """A manager chooses how often the structure's peer workers check in."""
+    structure, access = get_structure_for_user(request.user, slug)
+    access.require_edit()
+    form = CadenceForm(
+        request.POST if request.method == "POST" else None,
+        initial={"cadence": cadence_of(structure.pk)},
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                cadence_set(
+                    structure=structure, by=request.user, cadence=form.cleaned_data["cadence"]
+                )
+            except ValidationError as error:
+                form.add_error("cadence", error)
+            else:
+                messages.success(request, _("The check-in cadence was saved."))
+                return redirect(structure)
+        return render(
+            request,
+            "checkins/cadence_form.html",
+            {"structure": structure, "form": form},
+            status=400,
+        )
+    return render(request, "checkins/cadence_form.html", {"structure": structure, "form": form})

@@ -33,6 +33,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from checkins.models import CheckInCadence
 from facilitation.models import Recommendation, Review
 from missions.models import (
     DailyTask,
@@ -445,6 +446,8 @@ URLS = [
     Url("roles:version_pdf", "read", kwargs=_version),
     Url("checkins:form", "holder", kwargs=_role),
     Url("checkins:list", "checkins_read", kwargs=_role),
+    Url("checkins:cadence", "write", kwargs=_structure),
+    Url("checkins:cadence", "write", "post", _structure, lambda world: {"cadence": "2w"}),
     Url("documents:import", "write", kwargs=_structure),
     Url("documents:import_preview", "write", "post", _structure, _import_data),
     Url("documents:sheet_docx", "read", kwargs=_role),
@@ -537,6 +540,7 @@ def world_state(w):
         "recommendations": sorted(Recommendation.objects.values_list("pk", "status")),
         "versions": sorted(RoleSheetVersion.objects.values_list("pk", "status")),
         "signatures": sorted(Signature.objects.values_list("pk", "decision")),
+        "cadences": sorted(CheckInCadence.objects.values_list("structure_id", "cadence")),
         "mails sent": len(mail.outbox),
     }
 

@@ -63,6 +63,7 @@ def test_the_triggers_are_all_in_the_database(db):
         "facilitation.migrations.0004_page_counter_triggers",
         "checkins.migrations.0002_page_counter_triggers",
         "checkins.migrations.0003_sheet_counter_triggers",
+        "checkins.migrations.0004_cadence_and_planned_time",
     ):
         expected |= trigger_names(importlib.import_module(module).TRIGGERS, vendor)
     with connection.cursor() as cursor:

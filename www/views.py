@@ -1,8 +1,9 @@
 """The home page and the structure page: they show what every floor holds."""
 
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery
 from django.shortcuts import redirect, render
 
+from checkins.models import Cadence
 from core.fragments import cached_fragment, fragment_key, render_page
 from facilitation.waiting import waiting_counts
 from roles.counters import with_sheets_total
@@ -63,7 +64,9 @@ def structure_detail(request, slug):
     structure, access = get_structure_for_user(
         request.user,
         slug,
-        with_sheets_total(Structure.objects.all()).annotate(n_pending=Subquery(pending)),
+        with_sheets_total(Structure.objects.all()).annotate(
+            n_pending=Subquery(pending), cadence=F("checkin_cadence__cadence")
+        ),
     )
 
     def get_context():
@@ -100,6 +103,7 @@ def structure_detail(request, slug):
             "members": members,
             "facilitators": facilitators,
             "invitations": invitations,
+            "cadence": Cadence(structure.cadence or Cadence.MONTH).label,
         }
 
     key = fragment_key(
