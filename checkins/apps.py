@@ -11,9 +11,11 @@ class CheckinsConfig(AppConfig):
     verbose_name = _("Check-ins")
 
     def ready(self):
-        # The sheet shows the drift alerts without importing this floor (sheets/panels.py).
+        # The sheet shows the drift alerts and the trends without importing this floor
+        # (sheets/panels.py).
         from sheets.panels import register
 
-        from .panels import drift_panel
+        from .panels import drift_panel, trend_panel
 
         register(drift_panel)
+        register(trend_panel)

@@ -28,8 +28,9 @@ from .services import (
     notes_visible,
     with_cadence,
 )
+from .trends import PERIODS, role_trends
 
-PERIODS_SHOWN = 12
+PERIODS_SHOWN = PERIODS  # the charts cover the periods the page lists
 
 
 def checkin_form(request, role_id):
@@ -179,6 +180,8 @@ def checkin_list(request, role_id):
             "access": access,
             "rows": rows,
             "can_check_in": access.holds_role and holds_role(request.user, role),
+            "trend": role_trends([role.pk])[role.pk],
+            "periods": PERIODS_SHOWN,
         },
     )
 

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from checkins.trends import PERIODS, structure_trends
 from core.fragments import cached_fragment, fragment_key, render_page
 from core.security_log import security_log
 from roles.counters import with_sheets_total
@@ -62,12 +63,18 @@ def portfolio(request):
 
     def get_context():
         portfolio = portfolio_rows(request.user, **options)
+        # The figures beside each structure's trend charts, in one query (the charts
+        # themselves come through their own URLs).
+        trends = structure_trends([row.structure.pk for row in portfolio.rows])
+        for row in portfolio.rows:
+            row.trend = trends[row.structure.pk]
         return {
             "form": form,
             "rows": portfolio.rows,
             "n_supported": portfolio.n_supported,
             "filtered": options["warnings_only"],
             "threshold": PEER_SHARE_THRESHOLD,
+            "periods": PERIODS,
         }
 
     key = fragment_key(
