@@ -3,6 +3,8 @@ guessed) and two people's check-ins of the same month compare."""
 
 import datetime
 
+from core.dates import months_later
+
 from .models import Cadence
 
 # Two-week periods count from a Monday, the same for every structure.
@@ -15,11 +17,6 @@ def _month_start(day, months):
     return day.replace(month=month, day=1)
 
 
-def _add_months(day, months):
-    month = day.month - 1 + months
-    return day.replace(year=day.year + month // 12, month=month % 12 + 1, day=1)
-
-
 def period_of(day, cadence=Cadence.MONTH):
     """(first day, last day) of the period holding `day`."""
     if cadence == Cadence.TWO_WEEKS:
@@ -27,7 +24,7 @@ def period_of(day, cadence=Cadence.MONTH):
         return start, start + datetime.timedelta(days=13)
     months = 2 if cadence == Cadence.TWO_MONTHS else 1
     start = _month_start(day, months)
-    return start, _add_months(start, months) - datetime.timedelta(days=1)
+    return start, months_later(start, months) - datetime.timedelta(days=1)
 
 
 def previous_periods(day, count, cadence=Cadence.MONTH):

@@ -138,6 +138,15 @@ def install(triggers):
     return forward, reverse
 
 
+def around_remake(triggers):
+    """(before, after) RunPython pairs for a migration that remakes a table on SQLite (an
+    AddConstraint, say): `triggers` on that table or naming it are dropped before, and made
+    again after (SQLite refuses to rename a table that a trigger names while it is missing).
+    On PostgreSQL, where nothing is remade, they are simply made again."""
+    create, drop = install(triggers)
+    return (drop, create), (create, drop)
+
+
 def trigger_names(triggers, vendor):
     """The names the database gives `triggers` (to check they all exist)."""
     if vendor == "postgresql":

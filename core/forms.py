@@ -13,6 +13,11 @@ def add_service_error(all_forms, error):
         first.add_error(None, error)
 
 
+def date_input():
+    """The browser's date field, which reads and writes ISO dates whatever the language."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class ChangesMixin:
     def changes(self):
         """The edited fields, as keyword arguments for a service."""

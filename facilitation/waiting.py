@@ -16,6 +16,8 @@ these querysets, so they always agree. Each kind of item:
   them up) and its facilitator today (who waits for it);
 - REVIEW_DUE: structures a facilitator supports today that were never reviewed, or not for
   REVIEW_DUE_DAYS days;
+- SHEET_REVIEW_DUE: adopted role sheets whose review date has come (or an early review was
+  asked), for the structure's managers and the peer workers holding the role;
 - LATITUDE: for managers, the daily tasks peer workers changed within their latitude in the
   last RECENT_DAYS days (news rather than a thing to do: not counted on the home page).
 
@@ -42,7 +44,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from missions.models import Proposal, ProposalComment
-from roles.models import RoleEvent
+from roles.models import RoleAssignment, RoleEvent
 from sheets.models import RoleSheetVersion, Signature
 from structures.models import Capacity, FacilitatorSupport, Membership, Structure, User
 
@@ -60,6 +62,7 @@ class Kind(TextChoices):
     CHANGES_ASKED = "changes_asked"
     TO_FOLLOW_UP = "to_follow_up"
     REVIEW_DUE = "review_due"
+    SHEET_REVIEW_DUE = "sheet_review_due"
     LATITUDE = "latitude_changes"
 
 
@@ -191,6 +194,22 @@ def reviews_due(user):
     )
 
 
+def sheet_reviews_due(user):
+    holds = RoleAssignment.objects.filter(role=OuterRef("role"), peer_worker=user)
+    return (
+        RoleSheetVersion.objects.filter(
+            status=RoleSheetVersion.Status.ADOPTED, review_on__lte=timezone.localdate()
+        )
+        .filter(
+            Q(role__structure__in=_structures(user, capacity=Capacity.MANAGER))
+            | (Exists(holds) & Q(role__structure__in=_structures(user)))
+        )
+        .defer("snapshot")
+        .select_related("role__structure")
+        .order_by("review_on", "id")
+    )
+
+
 def changes_within_latitude(user, since=None):
     return (
         RoleEvent.objects.filter(
@@ -211,6 +230,7 @@ QUERIES = {
     Kind.CHANGES_ASKED: changes_asked,
     Kind.TO_FOLLOW_UP: recommendations_to_follow_up,
     Kind.REVIEW_DUE: reviews_due,
+    Kind.SHEET_REVIEW_DUE: sheet_reviews_due,
     Kind.LATITUDE: changes_within_latitude,
 }
 
@@ -223,6 +243,7 @@ STRUCTURE_PATH = {
     Kind.CHANGES_ASKED: "version__role__structure",
     Kind.TO_FOLLOW_UP: "review__structure",
     Kind.REVIEW_DUE: "pk",
+    Kind.SHEET_REVIEW_DUE: "role__structure",
     Kind.LATITUDE: "role__structure",
 }
 
@@ -290,6 +311,9 @@ def _item(kind, obj):
     if kind == Kind.REVIEW_DUE:
         url = reverse("facilitation:review_new", kwargs={"slug": obj.slug})
         return Item(kind, obj, url, obj.last_review_on)
+    if kind == Kind.SHEET_REVIEW_DUE:
+        url = reverse("roles:review", kwargs={"role_id": obj.role_id})
+        return Item(kind, obj, url, obj.review_on)
     return Item(kind, obj, reverse("roles:history", kwargs={"role_id": obj.role_id}), obj.at)
 
 

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -155,6 +156,7 @@ class Role(models.Model):
             oldest_open_proposal_at=self.oldest_open_proposal_at,
             adopted_number=self.adopted_number,
             adopted_at=self.adopted_at,
+            review_on=self.review_on,
             n_unsigned_peer_workers=self.n_unsigned_peer_workers,
             contracted_hours=self.contracted_hours,
         )
@@ -179,6 +181,7 @@ class RoleHealth:
     oldest_open_proposal_at: object = None
     adopted_number: int | None = None
     adopted_at: object = None
+    review_on: object = None  # of the adopted version (sheets/reviews.py)
     n_unsigned_peer_workers: int = 0
     contracted_hours: float | None = None
 
@@ -286,7 +289,17 @@ class RoleHealth:
                 )
                 % {"count": self.n_unsigned_peer_workers}
             )
-        return items
+        return items + self.review_warnings
+
+    @property
+    def review_warnings(self):
+        """The adopted version's review, once its date has come (sheets/reviews.py)."""
+        if self.review_on is None or self.review_on > timezone.localdate():
+            return []
+        return [
+            _("The review of the adopted version is due since %(date)s.")
+            % {"date": date_format(self.review_on, "DATE_FORMAT")}
+        ]
 
 
 class RoleAssignment(models.Model):
@@ -343,6 +356,10 @@ class RoleEventKind(models.TextChoices):
     SIGNED = "signed", _("version signed")
     CHANGES_REQUESTED = "changes_requested", _("changes requested before signing")
     VERSION_ADOPTED = "version_adopted", _("version adopted")
+    REVIEW_CONFIRMED = "review_confirmed", _("sheet reviewed and confirmed")
+    REVIEW_CHANGES = "review_changes", _("sheet reviewed: changes to propose")
+    REVIEW_NOTED = "review_noted", _("views noted for the review")
+    EARLY_REVIEW_ASKED = "early_review_asked", _("early review asked")
 
 
 class RoleEvent(models.Model):

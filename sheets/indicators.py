@@ -57,6 +57,11 @@ def with_indicators(queryset):
                 "adopted_at"
             )[:1]
         ),
+        review_on=Subquery(
+            RoleSheetVersion.objects.filter(role=OuterRef("pk"), status="adopted").values(
+                "review_on"
+            )[:1]
+        ),
         n_unsigned_peer_workers=_subquery_int(
             RoleAssignment.objects.filter(role=OuterRef("pk"))
             .annotate(role_ref=models.F("role"))

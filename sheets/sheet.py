@@ -4,7 +4,7 @@
 partial responses share it, so a section updated in place looks exactly like the page.
 """
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django_htmx.http import reswap, retarget
@@ -17,6 +17,7 @@ from roles.models import Role, RoleAssignment
 from sheets.indicators import with_indicators
 from sheets.models import RoleSheetVersion, Signature
 
+from . import reviews
 from .panels import panels_for
 from .snapshots import diff, snapshot
 
@@ -45,7 +46,7 @@ def sheet_context(request, role, access):
     adopted = awaiting = None
     for version in role.versions.filter(
         status__in=[RoleSheetVersion.Status.ADOPTED, RoleSheetVersion.Status.AWAITING]
-    ):
+    ).annotate(n_early=Count("early_requests", filter=Q(early_requests__answered_at__isnull=True))):
         if version.status == RoleSheetVersion.Status.ADOPTED:
             adopted = version
         else:
@@ -62,6 +63,10 @@ def sheet_context(request, role, access):
         # Latitude: which missions' tasks this person may change directly.
         "editable_task_missions": {m.pk for m in role.missions.all() if can_edit_tasks(access, m)},
         "adopted": adopted,
+        # A review that has come is among the health warnings; before, the date is said here.
+        "review_line": reviews.review_line(adopted)
+        if adopted is not None and not reviews.is_due(adopted)
+        else "",
         "draft_differs": adopted is not None and bool(diff(adopted.snapshot, snapshot(role))),
         "awaiting": awaiting,
         "awaiting_signed": sum(s.decision == Signature.Decision.SIGNED for s in signatures),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import mission_views, version_views, views
+from . import mission_views, review_views, version_views, views
 
 # The role sheet's pages keep the URL names they had under roles/ ("roles:detail"…).
 app_name = "roles"
@@ -39,6 +39,8 @@ urlpatterns = [
         name="version_answer",
     ),
     path("<uuid:role_id>/history/", version_views.history, name="history"),
+    path("<uuid:role_id>/review/", review_views.sheet_review, name="review"),
+    path("<uuid:role_id>/review/early/", review_views.early_review, name="early_review"),
 ]
 
 # Editing missions and tasks on the sheet: in the "missions" namespace (project URLconf).

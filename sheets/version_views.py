@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.forms import add_service_error, date_input
 from core.text import validate_text_length
 from missions.models import Mission
 from roles.access import get_role_for_user
 from roles.models import Role
-from sheets.models import RoleSheetVersion, Signature
+from sheets.models import RoleSheetVersion, SheetReview, Signature
 
 from . import versions as services
 from .history import event_changes
@@ -48,6 +49,18 @@ class VersionAnswerForm(forms.Form):
     )
 
 
+class VersionRequestForm(forms.Form):
+    review_on = forms.DateField(
+        label=gettext_lazy("Review the agreement on"),
+        required=False,
+        widget=date_input(),
+        help_text=gettext_lazy(
+            "The adopted sheet comes back for review on this date. Leave empty for twelve "
+            "months after adoption."
+        ),
+    )
+
+
 def _signatures():
     return Prefetch(
         "signatures",
@@ -59,10 +72,16 @@ def _signatures():
 
 def versions(request, role_id):
     role, access = get_role_for_user(request.user, role_id)
+    return _versions_page(request, role, access, VersionRequestForm())
+
+
+def _versions_page(request, role, access, request_form, status=200):
     role_versions = list(
         role.versions.defer("snapshot")
         .select_related("requested_by")
-        .prefetch_related(_signatures())
+        .prefetch_related(
+            _signatures(), Prefetch("reviews", queryset=SheetReview.objects.select_related("by"))
+        )
         .order_by("-number")
     )
     adopted = next((v for v in role_versions if v.status == Status.ADOPTED), None)
@@ -77,7 +96,9 @@ def versions(request, role_id):
             # The draft is compared with the adopted version, or else with the latest one.
             "draft_base": adopted or (role_versions[0] if role_versions else None),
             "has_peer_worker": access.can_edit and role.assignments.exists(),
+            "request_form": request_form,
         },
+        status=status,
     )
 
 
@@ -85,9 +106,17 @@ def versions(request, role_id):
 def version_request(request, role_id):
     role, access = get_role_for_user(request.user, role_id)
     access.require_edit()
+    form = VersionRequestForm(request.POST)
+    if not form.is_valid():
+        return _versions_page(request, role, access, form, status=400)
     try:
-        version = services.version_request(role=role, by=request.user)
+        version = services.version_request(
+            role=role, by=request.user, review_on=form.cleaned_data["review_on"]
+        )
     except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            add_service_error([form], error)
+            return _versions_page(request, role, access, form, status=400)
         messages.error(request, " ".join(error.messages))
         return redirect("roles:versions", role_id=role.pk)
     messages.success(

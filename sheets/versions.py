@@ -12,8 +12,9 @@ from missions.models import Mission
 from outbox.notify import absolute, notify
 from roles.history import record
 from roles.models import Role, RoleEvent
-from sheets.models import RoleSheetVersion, Signature
+from sheets.models import EarlyReviewRequest, RoleSheetVersion, Signature
 
+from .reviews import check_review_on, review_on_at_adoption
 from .snapshots import snapshot
 
 Status = RoleSheetVersion.Status
@@ -28,9 +29,12 @@ def sheet_with_content(role_id):
 
 
 @transaction.atomic
-def version_request(*, role, by):
+def version_request(*, role, by, review_on=None):
     """Freeze the current sheet as version N and ask the manager and each assigned peer
-    worker to sign it. A version still waiting for signatures is replaced."""
+    worker to sign it. A version still waiting for signatures is replaced. `review_on`: when
+    the agreement comes back for review (`SHEET_REVIEW_MONTHS` after adoption if None)."""
+    if review_on is not None:
+        check_review_on(review_on)
     Role.objects.select_for_update().filter(pk=role.pk).first()  # one request at a time per role
     sheet = sheet_with_content(role.pk)
     peer_workers = [assignment.peer_worker for assignment in sheet.assignments.all()]
@@ -41,7 +45,7 @@ def version_request(*, role, by):
     )
     number = (role.versions.aggregate(top=Max("number"))["top"] or 0) + 1
     version = RoleSheetVersion.objects.create(
-        role=role, number=number, snapshot=snapshot(sheet), requested_by=by
+        role=role, number=number, snapshot=snapshot(sheet), requested_by=by, review_on=review_on
     )
     signatories = {by.pk: by} | {person.pk: person for person in peer_workers}
     Signature.objects.bulk_create(
@@ -103,13 +107,19 @@ def version_answer(*, version, by, decision, comment=""):
             status=Status.SUPERSEDED
         )
         version.status, version.adopted_at = Status.ADOPTED, timezone.now()
-        version.save(update_fields=["status", "adopted_at"])
+        version.review_on = review_on_at_adoption(version)
+        version.save(update_fields=["status", "adopted_at", "review_on"])
+        # A new agreement answers the requests to review the one it replaces.
+        EarlyReviewRequest.objects.filter(version__role=role, answered_at__isnull=True).update(
+            answered_at=timezone.now()
+        )
         record(role.pk, by=by, kind=RoleEvent.Kind.VERSION_ADOPTED, subject=f"v{version.number}")
         notify(
             [signature.signer for signature in version.signatures.select_related("signer")],
             subject=gettext_lazy("Version %(number)s of “%(role)s” is adopted"),
             template="roles/email/version_adopted.txt",
             context={
+                "review_on": version.review_on,
                 "number": version.number,
                 "role": role.title,
                 "link": absolute(version.get_absolute_url()),

@@ -14,6 +14,7 @@ from missions.proposals import comment_add, proposal_accept, proposal_create
 from missions.services import mission_delete, task_create
 from roles.models import Role
 from sheets.models import RoleSheetVersion
+from sheets.reviews import early_review_ask, sheet_review
 from sheets.snapshots import diff, snapshot
 from sheets.versions import version_answer, version_request
 from structures.models import Structure, User
@@ -27,7 +28,8 @@ def _values(obj):
 def _live_a_little(world):
     """Proposals with comments, an adopted version, a mission removed since (it remains only
     inside the version), a version waiting for signatures, a review with recommendations about
-    the structure and a mission, history, and two erased people."""
+    the structure and a mission, history, a sheet's review and early request, and two erased
+    people."""
     role, mission = world.role, world.mission
     accepted = proposal_create(
         role=role,
@@ -42,7 +44,10 @@ def _live_a_little(world):
     proposal_accept(proposal=accepted, by=world.manager, reason="D'accord")
     version = version_request(role=role, by=world.manager)
     version_answer(version=version, by=world.manager, decision="signed")
-    version_answer(version=version, by=world.peer_worker, decision="signed")
+    version = version_answer(version=version, by=world.peer_worker, decision="signed")
+    # Its review: a peer worker's early request, then views noted.
+    early_review_ask(version=version, by=world.peer_worker, reason="Je fais surtout l'accueil.")
+    sheet_review(version=version, by=world.peer_worker, outcome="noted", helped="Les binômes.")
 
     second = role.missions.exclude(pk=mission.pk).get()
     mission_delete(mission=second, by=world.manager)

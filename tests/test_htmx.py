@@ -436,10 +436,11 @@ def test_peer_worker_changes_tasks_of_an_autonomous_mission_in_place(client, wor
 # Session + user + the request's savepoint pair, the object with access, the service's own
 # queries (its savepoints, the locked siblings or row, the write, the history event), then the
 # role sheet again: role with access and indicators, missions, tasks, assignments with people,
-# versions, signatures, and the check-ins' drift alerts for those who read check-ins (missions
-# drifting, work outside the sheet: sheets/panels.py). A task's form also checks its constraints
-# (one query and savepoint pair each).
-SHEET = 8
+# versions, signatures, and the check-ins' panels for those who read check-ins (missions
+# drifting, work outside the sheet, and the trends' figures per period in one query:
+# sheets/panels.py). A task's form also checks its constraints (one query and savepoint pair
+# each).
+SHEET = 9
 QUERIES = {
     "task_move": 4 + 6 + SHEET,
     "mission_move": 4 + 6 + SHEET,

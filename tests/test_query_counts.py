@@ -16,14 +16,14 @@ def _grow_sheet(role, missions, tasks_per_mission):
 # Session + user + the request's savepoint pair (ATOMIC_REQUESTS), then the page's own queries:
 # role sheet = role with access and the sheet's counter, and when the sheet changed since it was
 # last shown (sheets/sheet.py): role with indicators, missions, tasks, assignments with people,
-# adopted/awaiting versions, signatures of the awaiting one, the check-ins' drift alerts (missions
-# drifting, work outside the sheet: sheets/panels.py);
+# adopted/awaiting versions, signatures of the awaiting one, the check-ins' panels (missions
+# drifting, work outside the sheet, the trends' figures per period: sheets/panels.py);
 # structure page = structure with access and the counters of what its page shows, and when that
 # changed since the page was last shown: roles with indicators, assignments, members, supports,
 # pending invitations; home = visible structures, my roles, and the counts of what waits for
 # the person, of every kind, in one query (facilitation/waiting.py).
 ROLE_SHEET_QUERIES = 5
-ROLE_SHEET_CHANGED_QUERIES = ROLE_SHEET_QUERIES + 8
+ROLE_SHEET_CHANGED_QUERIES = ROLE_SHEET_QUERIES + 9
 STRUCTURE_PAGE_QUERIES = 5
 STRUCTURE_PAGE_CHANGED_QUERIES = STRUCTURE_PAGE_QUERIES + 5
 HOME_QUERIES = 7

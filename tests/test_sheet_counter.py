@@ -64,6 +64,7 @@ def test_the_triggers_are_all_in_the_database(db):
         "checkins.migrations.0002_page_counter_triggers",
         "checkins.migrations.0003_sheet_counter_triggers",
         "checkins.migrations.0004_cadence_and_planned_time",
+        "sheets.migrations.0002_review_dates",
     ):
         expected |= trigger_names(importlib.import_module(module).TRIGGERS, vendor)
     with connection.cursor() as cursor:

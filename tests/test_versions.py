@@ -554,8 +554,9 @@ def test_a_manager_who_left_the_structure_cannot_ask(client, world):
 COMPARE_VERSIONS_QUERIES = 7
 # The same with the draft: role with access, its missions, their tasks, the versions, a snapshot.
 COMPARE_DRAFT_QUERIES = 9
-# Role with access, assignments exist?, versions with who asked, their signatures with signers.
-VERSIONS_PAGE_QUERIES = 8
+# Role with access, assignments exist?, versions with who asked, their signatures with signers,
+# their reviews with who wrote them.
+VERSIONS_PAGE_QUERIES = 9
 # Role with access, the version, its signatures with signers.
 VERSION_PAGE_QUERIES = 7
 

@@ -206,8 +206,9 @@ def test_items_of_another_structure_stay_there(client, world):
 
 # Session + user + the request's savepoint pair (ATOMIC_REQUESTS), then one query per list:
 # proposals to decide, to comment, answers to my proposals, versions to sign, changes asked,
-# recommendations to follow up, reviews due, changes within latitude.
-WAITING_QUERIES = 12
+# recommendations to follow up, reviews due, sheets due for their review, changes within
+# latitude.
+WAITING_QUERIES = 13
 
 
 @pytest.mark.parametrize("size", [1, 10])

@@ -19,6 +19,7 @@ from facilitation.waiting import COUNTED, REVIEW_DUE_DAYS, Kind, waiting_counts,
 from missions import proposals
 from missions import services as mission_services
 from missions.models import Latitude, Proposal
+from sheets.models import RoleSheetVersion
 from sheets.versions import version_answer, version_request
 
 from .factories import RecommendationFactory, ReviewFactory, RoleAssignmentFactory, RoleFactory
@@ -42,6 +43,7 @@ SECTION = {
     Kind.CHANGES_ASKED: 'id="changes-title"',
     Kind.TO_FOLLOW_UP: 'id="follow-up-title"',
     Kind.REVIEW_DUE: 'id="review-due-title"',
+    Kind.SHEET_REVIEW_DUE: 'id="sheet-review-title"',
     Kind.LATITUDE: 'id="latitude-title"',
 }
 
@@ -102,6 +104,17 @@ def _review_due(world):
     return world.structure
 
 
+def _sheet_review_due(world):
+    """The sheet adopted a year ago: its review date has come."""
+    version = version_request(role=world.role, by=world.manager)
+    version_answer(version=version, by=world.manager, decision="signed")
+    version_answer(version=version, by=world.peer_worker, decision="signed")
+    RoleSheetVersion.objects.filter(pk=version.pk).update(
+        review_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    return version
+
+
 def _latitude_change(world):
     world.mission.latitude = Latitude.AUTONOMOUS
     world.mission.save()
@@ -121,6 +134,7 @@ CASES = {
     Kind.CHANGES_ASKED: (_changes_asked, {"manager", "peer_worker"}),
     Kind.TO_FOLLOW_UP: (_open_recommendation, {"manager", "facilitator"}),
     Kind.REVIEW_DUE: (_review_due, {"facilitator"}),
+    Kind.SHEET_REVIEW_DUE: (_sheet_review_due, {"manager", "peer_worker"}),
     Kind.LATITUDE: (_latitude_change, {"manager"}),
 }
 
@@ -264,8 +278,8 @@ def test_the_portfolio_shows_each_change_of_what_waits_at_once(client, reviewed)
 
 # --- query counts ---------------------------------------------------------------------------
 
-# Session + user + the request's savepoint pair, then one query per kind (8).
-WAITING_QUERIES = 12
+# Session + user + the request's savepoint pair, then one query per kind (9).
+WAITING_QUERIES = 13
 # Session + user + savepoint pair, visible structures, my roles, the counts of every kind.
 HOME_QUERIES = 7
 

@@ -120,6 +120,7 @@ _PERSON_FIELDS = {
     "person",
     "facilitator",
     "followed_up_by",
+    "by",
 }
 _NESTED_LISTS = {
     "assignments",
@@ -131,6 +132,8 @@ _NESTED_LISTS = {
     "signatures",
     "history",
     "recommendations",
+    "reviews",
+    "early_requests",
 }
 
 

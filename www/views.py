@@ -2,6 +2,7 @@
 
 from django.db.models import Count, F, OuterRef, Prefetch, Subquery
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from checkins.models import Cadence
 from core.fragments import cached_fragment, fragment_key, render_page
@@ -70,7 +71,7 @@ def structure_detail(request, slug):
     )
 
     def get_context():
-        roles = (
+        roles = list(
             with_indicators(structure.roles.all())
             .prefetch_related(
                 Prefetch(
@@ -100,6 +101,11 @@ def structure_detail(request, slug):
             "structure": structure,
             "access": access,
             "roles": roles,
+            # The agreements that come back for review, soonest first.
+            "by_review": sorted(
+                (role for role in roles if role.review_on), key=lambda r: (r.review_on, r.title)
+            ),
+            "today": timezone.localdate(),
             "members": members,
             "facilitators": facilitators,
             "invitations": invitations,

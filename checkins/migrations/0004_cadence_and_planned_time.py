@@ -8,7 +8,7 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 from checkins.services import planned
-from core.counters import bump_triggers, install
+from core.counters import around_remake, bump_triggers, install
 
 # A new cadence moves the periods every page of the structure shows.
 TRIGGERS = [
@@ -29,19 +29,15 @@ TRIGGERS = [
 ]
 
 
-def _answer_triggers():
-    found = []
-    for name in ("0002_page_counter_triggers", "0003_sheet_counter_triggers"):
-        module = importlib.import_module(f"checkins.migrations.{name}")
-        found += [t for t in module.TRIGGERS if t.table == "checkins_checkinanswer"]
-    return found
-
-
-def remake_answer_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    for trigger in _answer_triggers():
-        for statement in trigger.drop(vendor) + trigger.create(vendor):
-            schema_editor.execute(statement)
+# The answers' triggers (page and sheet counters), around the table's remaking on SQLite.
+BEFORE, AFTER = around_remake(
+    [
+        t
+        for name in ("0002_page_counter_triggers", "0003_sheet_counter_triggers")
+        for t in importlib.import_module(f"checkins.migrations.{name}").TRIGGERS
+        if t.table == "checkins_checkinanswer"
+    ]
+)
 
 
 def fill_planned(apps, schema_editor):
@@ -65,6 +61,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(*BEFORE),
         migrations.AddField(
             model_name='checkinanswer',
             name='lived',
@@ -87,7 +84,7 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('cadence__in', ['2w', '1m', '2m'])), name='checkin_cadence_valid')],
             },
         ),
-        migrations.RunPython(remake_answer_triggers, migrations.RunPython.noop),
+        migrations.RunPython(*AFTER),
         migrations.RunPython(fill_planned, migrations.RunPython.noop),
         migrations.RunPython(*install(TRIGGERS)),
     ]

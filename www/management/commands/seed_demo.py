@@ -566,7 +566,10 @@ class Command(BaseCommand):
             return
         manager = User.objects.get(email="responsable@escale.example")
         peers = [a.peer_worker for a in role.assignments.select_related("peer_worker")]
-        version = version_request(role=role, by=manager)
+        # Its review comes in two weeks: the sheet says so, and run_periodic reminds people.
+        version = version_request(
+            role=role, by=manager, review_on=timezone.localdate() + timedelta(days=14)
+        )
         for person in [manager, *peers]:
             version = version_answer(version=version, by=person, decision="signed")
         self.created += 1
