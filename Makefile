@@ -49,6 +49,7 @@ run: export DEBUG = true
 run: install assets messages
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py seed_demo
+	$(PY) manage.py run_periodic
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: install-dev assets messages

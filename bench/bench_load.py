@@ -2,7 +2,8 @@
 
 1. Starts a throwaway PostgreSQL cluster (bench/pg.py) and seeds a large dataset in it with
    bulk inserts (bench/seed.py): 300 structures, 3,000 roles, 30,000 missions, 150,000 tasks,
-   20,000 proposals with their comments, the people, versions, history and reviews.
+   20,000 proposals with their comments, the people, versions, history and reviews; a second
+   20 x 10 sheet, adopted, with its peer worker's check-ins of the last 12 months (issue #14).
 2. Counts the queries of each page in-process, for pages with 1x and 10x as much content.
 3. Serves the app with gunicorn on 127.0.0.1 (production settings, DEBUG off, collected static
    files), with sessions made beforehand (no password login during the load).
@@ -59,7 +60,23 @@ P95_TARGET_MS = 100
 PDF_TARGET_MS = 400
 PDF_UNCHANGED_TARGET_MS = 20
 
-MAIN_PAGES = ["role_sheet", "structure", "portfolio", "proposal", "api_role"]
+MAIN_PAGES = [
+    "role_sheet",
+    "structure",
+    "portfolio",
+    "proposal",
+    "api_role",
+    # Issue #14: the 20 x 10 sheet with 12 periods of check-ins, read by its manager and by the
+    # peer worker holding it; that peer worker's check-in form; the role's check-ins page.
+    "sheet_checkins",
+    "sheet_checkins_pw",
+    "checkin_form",
+    "checkin_list",
+]
+# The sheet with check-ins, held to the role sheet's ratio to the trivial page.
+CHECKIN_SHEET_PAGES = ["sheet_checkins", "sheet_checkins_pw"]
+# The periods of check-ins of the sheet with check-ins (the check-ins page shows 12).
+CHECKIN_PERIODS = 12
 # Read with a bearer token rather than a session (issue #15: the role endpoint of the API).
 API_PAGES = {"api_role"}
 TRIVIAL = "trivial"
@@ -270,11 +287,23 @@ def page_urls(seeded):
         "portfolio": (reverse("portfolio"), seeded.facilitator),
         "proposal": (seeded.proposal.get_absolute_url(), seeded.manager),
         "api_role": (reverse("api:role", kwargs={"role_id": seeded.role.pk}), seeded.manager),
+        "sheet_checkins": (seeded.checkin_role.get_absolute_url(), seeded.manager),
+        "sheet_checkins_pw": (seeded.checkin_role.get_absolute_url(), seeded.checkin_peer),
+        "checkin_form": (
+            reverse("checkins:form", kwargs={"role_id": seeded.checkin_role.pk}),
+            seeded.checkin_peer,
+        ),
+        "checkin_list": (
+            reverse("checkins:list", kwargs={"role_id": seeded.checkin_role.pk}),
+            seeded.manager,
+        ),
     }
 
 
 def small_shape(factor):
-    """Pages with `factor` times as much content: sheet, roles, structures, comments."""
+    """Pages with `factor` times as much content: sheet, roles, structures, comments, and
+    check-ins (as many holders of the sheet with check-ins, each with 12 periods of check-ins
+    of as many missions: 10x the check-ins, 100x the answers)."""
     from bench.seed import Shape
 
     return Shape(
@@ -289,6 +318,8 @@ def small_shape(factor):
         structures_per_facilitator=factor,
         first_sheet=(2 * factor, factor),
         first_proposal_comments=2 * factor,
+        checkin_periods=CHECKIN_PERIODS,
+        checkin_holders=factor,
     )
 
 
@@ -348,6 +379,7 @@ def csrf_cookie(headers):
 
 
 def dataset_counts():
+    from checkins.models import CheckIn, CheckInAnswer
     from missions.models import DailyTask, Mission, Proposal, ProposalComment
     from roles.models import Role, RoleEvent
     from structures.models import Structure, User
@@ -361,6 +393,8 @@ def dataset_counts():
         "comments": ProposalComment,
         "people": User,
         "history_events": RoleEvent,
+        "checkins": CheckIn,
+        "checkin_answers": CheckInAnswer,
     }
     return {name: model.objects.count() for name, model in models.items()}
 
@@ -433,6 +467,8 @@ def run(cluster, work):
             structures_per_facilitator=10,
             first_sheet=(20, 10),
             first_proposal_comments=10,
+            checkin_periods=CHECKIN_PERIODS,
+            checkin_holders=1,
         )
     )
     result["seed_s"] = round(time.perf_counter() - started, 1)
@@ -456,7 +492,7 @@ def run(cluster, work):
     note("Counting queries per page at 1x and 10x content (in-process)...")
     result["queries"] = count_queries()
     for name, counts in result["queries"].items():
-        note(f"  {name:<11} {counts['1x']:>3} queries at 1x, {counts['10x']:>3} at 10x")
+        note(f"  {name:<17} {counts['1x']:>3} queries at 1x, {counts['10x']:>3} at 10x")
 
     pages = page_urls(seeded)
     cookies = {user.pk: session_cookie(user) for _url, user in pages.values()}
@@ -528,7 +564,7 @@ def run(cluster, work):
                 figures = {"url": url, **figures, "rps": figures["requests"] / figures["seconds"]}
                 result["pages"][name] = figures
                 note(
-                    f"  {name:<11} {figures['rps']:7.1f} req/s  p50 {figures['p50_ms']:6.1f} ms"
+                    f"  {name:<17} {figures['rps']:7.1f} req/s  p50 {figures['p50_ms']:6.1f} ms"
                     f"  p95 {figures['p95_ms']:6.1f} ms  p99 {figures['p99_ms']:6.1f} ms"
                     f"  errors {figures['errors']}"
                     + (
@@ -580,11 +616,11 @@ def report(result):
 
     note("")
     note(
-        f"{'page':<12}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}{'ratio':>8}"
+        f"{'page':<18}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}{'ratio':>8}"
     )
     for name, f in pages.items():
         note(
-            f"{name:<12}{f['rps']:>8.1f}{f['p50_ms']:>9.1f}{f['p95_ms']:>9.1f}"
+            f"{name:<18}{f['rps']:>8.1f}{f['p50_ms']:>9.1f}{f['p95_ms']:>9.1f}"
             f"{f['p99_ms']:>9.1f}{f['errors']:>8}{f['ratio_to_trivial']:>8.2f}"
         )
     note(
@@ -594,6 +630,9 @@ def report(result):
 
     targets = {
         "role_sheet_ratio": pages["role_sheet"]["ratio_to_trivial"] >= SHEET_RATIO_TARGET,
+        "sheet_checkins_ratio": all(
+            pages[name]["ratio_to_trivial"] >= SHEET_RATIO_TARGET for name in CHECKIN_SHEET_PAGES
+        ),
         "api_role_ratio": pages["api_role"]["ratio_to_trivial"] >= SHEET_RATIO_TARGET,
         "p95": all(pages[name]["p95_ms"] <= P95_TARGET_MS for name in MAIN_PAGES),
         "zero_errors": not any(f["errors"] for f in pages.values()),
@@ -606,6 +645,10 @@ def report(result):
     labels = {
         "role_sheet_ratio": f"role sheet at >= {SHEET_RATIO_TARGET}x the trivial page's "
         f"throughput ({pages['role_sheet']['ratio_to_trivial']:.2f}x)",
+        "sheet_checkins_ratio": f"role sheet with {CHECKIN_PERIODS} periods of check-ins at >= "
+        f"{SHEET_RATIO_TARGET}x the trivial page's throughput (manager "
+        f"{pages['sheet_checkins']['ratio_to_trivial']:.2f}x, peer worker "
+        f"{pages['sheet_checkins_pw']['ratio_to_trivial']:.2f}x)",
         "api_role_ratio": f"API role endpoint at >= {SHEET_RATIO_TARGET}x the trivial page's "
         f"throughput ({pages['api_role']['ratio_to_trivial']:.2f}x)",
         "p95": f"p95 <= {P95_TARGET_MS} ms on every main page at 8 clients (worst "

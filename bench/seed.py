@@ -1,8 +1,11 @@
 """Bulk seeding for bench/bench_load.py: many structures with their people, role sheets,
-co-signed versions, proposals with their discussions, history and reviews.
+co-signed versions, proposals with their discussions, history and reviews, and one sheet's
+check-ins over many periods.
 
 Rows are built in memory and written with `bulk_create` (no services, no per-row queries, no
-password hashing): 300 structures with 150,000 tasks take well under a minute on 2 cores.
+password hashing): 300 structures with 150,000 tasks take well under a minute on 2 cores. The
+check-ins are the rows `checkins.services.checkin_submit` would write (each answer with its
+mission's planned time and lived experience from the adopted version, `planned`).
 Needs Django set up; `seed(Shape(...))` returns the objects the bench pages look at.
 """
 
@@ -14,6 +17,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from checkins.models import Cadence, CheckIn, CheckInAnswer, CheckInExtra, Going, TimeSpent
+from checkins.periods import previous_periods
+from checkins.services import planned
 from facilitation.models import Recommendation, Review
 from missions.models import DailyTask, Frequency, Latitude, Mission, Proposal, ProposalComment
 from missions.timing import COUNTED
@@ -39,7 +45,10 @@ CITIES = ["Lyon", "Marseille", "Lille", "Nantes", "Toulouse", "Rennes", "Grenobl
 @dataclass(frozen=True)
 class Shape:
     """How much to seed. The first role of the first structure has its own sheet size (the
-    sheet the bench reads); its first proposal its own number of comments."""
+    sheet the bench reads); its first proposal its own number of comments. With
+    `checkin_periods`, the second role of the first structure is a sheet of the same size,
+    adopted, held by `checkin_holders` peer workers who each checked in for each of the last
+    `checkin_periods` periods (the current one included)."""
 
     prefix: str
     structures: int
@@ -52,6 +61,8 @@ class Shape:
     structures_per_facilitator: int
     first_sheet: tuple = (20, 10)  # missions, tasks per mission
     first_proposal_comments: int = 10
+    checkin_periods: int = 0
+    checkin_holders: int = 1
 
 
 @dataclass
@@ -61,6 +72,8 @@ class Seeded:
     proposal: Proposal  # the first proposal of that role
     manager: User  # a manager of the structure
     facilitator: User  # supports the first `structures_per_facilitator` structures
+    checkin_role: Role | None = None  # the sheet with check-ins (`checkin_periods`)
+    checkin_peer: User | None = None  # its first holder, who checked in
 
 
 def _bulk(model, objs):
@@ -197,9 +210,10 @@ def seed(shape):
         ],
     )
     first_role = roles[0]
+    checkin_role = roles[1] if shape.checkin_periods else None
 
     def sheet_size(role):
-        if role is first_role:
+        if role is first_role or role is checkin_role:
             return shape.first_sheet
         return shape.missions_per_role, shape.tasks_per_mission
 
@@ -247,24 +261,30 @@ def seed(shape):
             task_rows.extend(tasks_of[mission.pk])
     _bulk(DailyTask, task_rows)
 
-    # Each role held by one peer worker; every other role has an adopted, signed version,
-    # every fourth a newer one awaiting signatures.
-    peer_of = {}
+    # Each role held by one peer worker (the sheet with check-ins by `checkin_holders`); every
+    # other role has an adopted, signed version (and the sheet with check-ins), every fourth
+    # a newer one awaiting signatures.
+    holders_of = {}
     for rank, role in enumerate(roles):
         peers = staff[role.structure_id][2:]
-        peer_of[role.pk] = peers[rank % len(peers)] if peers else None
+        count = shape.checkin_holders if role is checkin_role else 1
+        if role is checkin_role and not 0 < count <= len(peers):
+            raise ValueError(f"{count} holders of the sheet with check-ins, {len(peers)} peers")
+        holders_of[role.pk] = [peers[(rank + h) % len(peers)] for h in range(count) if peers]
+    peer_of = {pk: holders[0] if holders else None for pk, holders in holders_of.items()}
     _bulk(
         RoleAssignment,
         [
-            RoleAssignment(role=role, peer_worker=peer_of[role.pk], assigned_by=role.updated_by)
+            RoleAssignment(role=role, peer_worker=person, assigned_by=role.updated_by)
             for role in roles
-            if peer_of[role.pk] is not None
+            for person in holders_of[role.pk]
         ],
     )
     version_rows = []
     signers = []
+    adopted_of = {}
     for rank, role in enumerate(roles):
-        if rank % 2 or peer_of[role.pk] is None:
+        if (rank % 2 and role is not checkin_role) or peer_of[role.pk] is None:
             continue
         snapshot = _snapshot(role, missions_of[role.pk], tasks_of)
         adopted = RoleSheetVersion(
@@ -277,13 +297,14 @@ def seed(shape):
             adopted_at=now - datetime.timedelta(days=50),
         )
         version_rows.append(adopted)
-        signers.append((adopted, [role.updated_by, peer_of[role.pk]], True))
+        adopted_of[role.pk] = adopted
+        signers.append((adopted, [role.updated_by, *holders_of[role.pk]], True))
         if rank % 4 == 0 and role is not first_role:
             awaiting = RoleSheetVersion(
                 role=role, number=2, snapshot=snapshot, requested_by=role.updated_by
             )
             version_rows.append(awaiting)
-            signers.append((awaiting, [role.updated_by, peer_of[role.pk]], False))
+            signers.append((awaiting, [role.updated_by, *holders_of[role.pk]], False))
     _bulk(RoleSheetVersion, version_rows)
     _bulk(
         Signature,
@@ -387,6 +408,11 @@ def seed(shape):
     ]
     _bulk(RoleEvent, events)
 
+    if checkin_role is not None:
+        _seed_checkins(
+            checkin_role, adopted_of[checkin_role.pk], holders_of[checkin_role.pk], shape, now
+        )
+
     first = structures[0]
     return Seeded(
         structure=first,
@@ -394,4 +420,83 @@ def seed(shape):
         proposal=proposals[0] if proposals else None,
         manager=staff[first.pk][0],
         facilitator=facilitators[0],
+        checkin_role=checkin_role,
+        checkin_peer=peer_of[checkin_role.pk] if checkin_role is not None else None,
     )
+
+
+def _going(period, count, position):
+    """The first mission drifts in the last three periods (the sheet's drift alert shows),
+    some are hard, the others go as agreed."""
+    if position == 0 and period >= count - 3:
+        return Going.DRIFTING
+    if (period + position) % 7 == 3:
+        return Going.HARD
+    return Going.CLEAR
+
+
+def _seed_checkins(role, version, holders, shape, now):
+    """Each holder's check-in of each of the last `checkin_periods` monthly periods (the
+    structure has no cadence of its own), against the adopted `version`: what
+    `checkins.services.checkin_submit` writes, one answer per mission of the version."""
+    periods = previous_periods(timezone.localdate(now), shape.checkin_periods, Cadence.MONTH)
+    times = list(TimeSpent)
+    checkins = _bulk(
+        CheckIn,
+        [
+            CheckIn(
+                role=role,
+                peer_worker=person,
+                version=version,
+                period_start=start,
+                period_end=end,
+                share_notes=index % 3 == 0,
+                submitted_at=min(
+                    now,
+                    timezone.make_aware(
+                        datetime.datetime.combine(end, datetime.time(18))
+                        - datetime.timedelta(days=2)
+                    ),
+                ),
+            )
+            for person in holders
+            for index, (start, end) in enumerate(periods)
+        ],
+    )
+    answers, extras = [], []
+    missions = version.snapshot["missions"]
+    for number, checkin in enumerate(checkins):
+        index = number % len(periods)
+        for position, mission in enumerate(missions):
+            minutes, lived = planned(mission)
+            answers.append(
+                CheckInAnswer(
+                    checkin=checkin,
+                    mission_id=mission["id"],
+                    mission_title=mission["title"][:200],
+                    planned_minutes=minutes,
+                    lived=lived,
+                    going=_going(index, len(periods), position),
+                    time_spent=times[(index + position) % len(times)],
+                    note="Les personnes viennent moins le matin ; on en a parlé en équipe."
+                    if position % 4 == 0
+                    else "",
+                )
+            )
+        extras.append(
+            CheckInExtra(
+                checkin=checkin,
+                text="Accompagner une personne à la préfecture",
+                minutes_per_week=60,
+            )
+        )
+        if index % 2:
+            extras.append(
+                CheckInExtra(
+                    checkin=checkin,
+                    text="Remplacer un collègue à l'accueil du matin",
+                    minutes_per_week=30 + 15 * (index % 4),
+                )
+            )
+    _bulk(CheckInAnswer, answers)
+    _bulk(CheckInExtra, extras)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -48,3 +49,52 @@ class Message(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class MailChoice(models.TextChoices):
+    EACH = "each", _("an e-mail for each event")
+    WEEKLY = "weekly", _("a weekly digest")
+    NONE = "none", _("no e-mail (I look at “Waiting for me”)")
+
+
+class MailPreference(models.Model):
+    """How a person wants to hear of what waits for them; without a row, an e-mail per event.
+    Invitations and password resets are not events: they always go."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="mail_preference",
+        verbose_name=_("person"),
+    )
+    choice = models.CharField(
+        _("e-mails"), max_length=10, choices=MailChoice, default=MailChoice.EACH
+    )
+
+    class Meta:
+        verbose_name = _("e-mail preference")
+        verbose_name_plural = _("e-mail preferences")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(choice__in=[c.value for c in MailChoice]), name="mailpreference_valid"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.choice}"
+
+
+class PeriodicMark(models.Model):
+    """A piece of periodic work done once (a reminder for one person and one period, a
+    digest for one week): `run_periodic` run twice finds the mark and sends nothing twice."""
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    at = models.DateTimeField(_("done at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("periodic work done")
+        verbose_name_plural = _("periodic work done")
+
+    def __str__(self):
+        return self.key

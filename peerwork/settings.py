@@ -166,6 +166,10 @@ PEERWORK_TASK_TIME_LOW_SHARE = int(os.environ.get("PEERWORK_TASK_TIME_LOW_SHARE"
 # A portfolio alert when a peer worker's last check-in reports work outside the sheet above
 # this share (percent) of the week the sheet plans (checkins/drift.py).
 CHECKIN_OUTSIDE_SHARE_ALERT = int(os.environ.get("CHECKIN_OUTSIDE_SHARE_ALERT", "25"))
+# An adopted sheet comes back for review this many months after adoption, unless the manager
+# chose a date; reminders go this many days before.
+SHEET_REVIEW_MONTHS = int(os.environ.get("SHEET_REVIEW_MONTHS", "12"))
+SHEET_REVIEW_REMINDER_DAYS = int(os.environ.get("SHEET_REVIEW_REMINDER_DAYS", "30"))
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 
 LANGUAGE_CODE = "fr"

@@ -42,6 +42,7 @@ urlpatterns = [
     path("account/", account_views.account, name="account"),
     path("account/data.json", account_views.account_data_download, name="account_data"),
     path("account/tokens/new/", account_views.token_new, name="token_new"),
+    path("account/e-mails/", account_views.mail_preference, name="mail_preference"),
     path(
         "account/tokens/<int:token_id>/revoke/",
         account_views.token_revoke_view,

@@ -45,9 +45,10 @@ from missions.models import (
     ReferenceMission,
 )
 from missions.proposals import proposal_create
+from outbox.models import MailPreference
 from roles.models import Role, RoleAssignment
-from sheets.models import RoleSheetVersion, Signature
-from sheets.versions import version_request
+from sheets.models import EarlyReviewRequest, RoleSheetVersion, SheetReview, Signature
+from sheets.versions import version_answer, version_request
 from structures.models import Capacity, Invitation, Membership
 
 from .factories import RecommendationFactory, ReviewFactory
@@ -163,6 +164,16 @@ EXPECTED = {
         "facilitator": OK,
         **_OUTSIDERS,
     },
+    # A structure's trend charts of the check-ins: its managers and its facilitator, as the
+    # portfolio that shows them; its peer workers read their own roles' charts.
+    "structure_trend": {
+        "anonymous": LOGIN,
+        "manager": OK,
+        "peer_worker": 403,
+        "other_peer_worker": 403,
+        "facilitator": OK,
+        **_OUTSIDERS,
+    },
     # The version of the world asks the manager and the assigned peer worker to sign.
     "signatory": {
         "anonymous": LOGIN,
@@ -184,6 +195,10 @@ def _structure(w):
 
 def _role(w):
     return {"role_id": w.role.pk}
+
+
+def _trend(w, kind):
+    return _structure(w) | {"kind": kind}
 
 
 def _mission(w):
@@ -305,6 +320,23 @@ def _version(w):
     if not hasattr(w, "version"):
         w.version = version_request(role=w.role, by=w.manager)
     return {"role_id": w.role.pk, "number": w.version.number}
+
+
+def _adopted_role(w):
+    """The sheet adopted (version 1 signed by the manager and the peer worker), once."""
+    if not hasattr(w, "adopted"):
+        version = version_request(role=w.role, by=w.manager)
+        version_answer(version=version, by=w.manager, decision="signed")
+        w.adopted = version_answer(version=version, by=w.peer_worker, decision="signed")
+    return _role(w)
+
+
+def _sheet_review_data(w):
+    return {"outcome": "changes", "change": "Moins de permanences, plus de maraudes."}
+
+
+def _early_data(w):
+    return {"reason": "Je fais surtout de l'accueil maintenant."}
 
 
 def _sending(data):
@@ -446,6 +478,15 @@ URLS = [
     Url("roles:version_pdf", "read", kwargs=_version),
     Url("checkins:form", "holder", kwargs=_role),
     Url("checkins:list", "checkins_read", kwargs=_role),
+    Url("checkins:role_trend", "checkins_read", kwargs=lambda w: _role(w) | {"kind": "going"}),
+    Url("checkins:role_trend", "checkins_read", kwargs=lambda w: _role(w) | {"kind": "lived"}),
+    Url("checkins:structure_trend", "structure_trend", kwargs=lambda w: _trend(w, "going")),
+    Url("checkins:structure_trend", "structure_trend", kwargs=lambda w: _trend(w, "lived")),
+    Url("roles:review", "propose", kwargs=_adopted_role),
+    Url("roles:review", "propose", "post", _adopted_role, _sheet_review_data),
+    Url("roles:early_review", "holder", kwargs=_adopted_role),
+    Url("roles:early_review", "holder", "post", _adopted_role, _early_data),
+    Url("mail_preference", "anyone", "post", data=lambda w: {"choice": "weekly"}),
     Url("checkins:cadence", "write", kwargs=_structure),
     Url("checkins:cadence", "write", "post", _structure, lambda world: {"cadence": "2w"}),
     Url("documents:import", "write", kwargs=_structure),
@@ -541,6 +582,9 @@ def world_state(w):
         "versions": sorted(RoleSheetVersion.objects.values_list("pk", "status")),
         "signatures": sorted(Signature.objects.values_list("pk", "decision")),
         "cadences": sorted(CheckInCadence.objects.values_list("structure_id", "cadence")),
+        "sheet reviews": SheetReview.objects.count(),
+        "early reviews": EarlyReviewRequest.objects.count(),
+        "mail choices": sorted(MailPreference.objects.values_list("user_id", "choice")),
         "mails sent": len(mail.outbox),
     }
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from api.models import ApiToken
 from api.tokens import token_create, token_revoke
 from core.security_log import security_log
+from outbox.models import MailChoice, MailPreference
 from roles.models import RoleAssignment
 from structures.models import Membership
 
@@ -48,7 +49,31 @@ class TokenForm(forms.Form):
     )
 
 
-def _account_page(request, *, token_form=None, new_key=None, status=200):
+class MailPreferenceForm(forms.Form):
+    choice = forms.ChoiceField(
+        label=gettext_lazy("How do you want to hear of what waits for you?"),
+        choices=MailChoice.choices,
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy(
+            "Invitations and password resets always come by e-mail. "
+            "“Waiting for me” always lists everything."
+        ),
+    )
+
+
+@require_POST
+def mail_preference(request):
+    form = MailPreferenceForm(request.POST)
+    if not form.is_valid():
+        return _account_page(request, mail_form=form, status=400)
+    MailPreference.objects.update_or_create(
+        user=request.user, defaults={"choice": form.cleaned_data["choice"]}
+    )
+    messages.success(request, _("Your choice of e-mails is saved."))
+    return redirect(f"{reverse('account')}#account-mails")
+
+
+def _account_page(request, *, token_form=None, new_key=None, mail_form=None, status=200):
     user = request.user
     memberships = (
         Membership.objects.filter(user=user)
@@ -72,6 +97,15 @@ def _account_page(request, *, token_form=None, new_key=None, status=200):
             "token_form": token_form or TokenForm(),
             "new_key": new_key,
             "api_docs_url": reverse("api:openapi-view"),
+            "mail_form": mail_form
+            or MailPreferenceForm(
+                initial={
+                    "choice": MailPreference.objects.filter(user=user)
+                    .values_list("choice", flat=True)
+                    .first()
+                    or MailChoice.EACH
+                }
+            ),
         },
         status=status,
     )
