@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from missions.models import DailyTask
 from roles.access import get_role_for_user
 from roles.models import Role, RoleAssignment
 from sheets.indicators import with_indicators
@@ -172,6 +173,7 @@ def checkin_list(request, role_id):
                 "indicators": _indicators(cells, role.minutes_total),
             }
         )
+    _tasks_to_remove(role, rows)
     return render(
         request,
         "checkins/checkin_list.html",
@@ -184,6 +186,26 @@ def checkin_list(request, role_id):
             "periods": PERIODS_SHOWN,
         },
     )
+
+
+def _tasks_to_remove(role, rows):
+    """The peer worker's own answers list their mission's tasks as they are now, so that one
+    tap proposes to remove one (one query, only for the peer worker's own check-ins)."""
+    mine = [
+        answer
+        for row in rows
+        for cell in row["periods"]
+        if cell["mine"]
+        for answer in cell["checkin"].answers.all()
+        if answer.mission_id
+    ]
+    if not mine:
+        return
+    tasks = {}
+    for task in DailyTask.objects.filter(mission__role=role).only("id", "mission_id", "action"):
+        tasks.setdefault(task.mission_id, []).append(task)
+    for answer in mine:
+        answer.current_tasks = tasks.get(answer.mission_id, [])
 
 
 def cadence_edit(request, slug):

@@ -146,6 +146,50 @@ def test_a_check_in_line_turns_into_a_prefilled_proposal(client, adopted):
     assert f"{change}?rationale=" not in page
 
 
+def test_a_check_in_line_proposes_to_remove_one_of_the_mission_s_tasks(client, adopted):
+    note = "Cette tâche ne se fait plus : personne ne vient le matin."
+    mission = adopted.missions[0]
+    task = mission.tasks.first()
+    answers = {m.pk: ("drifting", "less", note) for m in adopted.missions}
+    checkin_submit(role=adopted.role, by=adopted.peer_worker, answers=answers)
+    client.force_login(adopted.peer_worker)
+    page = client.get(reverse("checkins:list", args=[adopted.role.pk])).content.decode()
+    removal = reverse("missions:propose_task_removal", args=[task.pk])
+    assert f'href="{removal}?rationale=' in page
+    assert "Proposer de retirer une de ses tâches" in page
+    form = client.get(removal, {"rationale": note}).content.decode()
+    assert "personne ne vient le matin.</textarea>" in form
+    # A task removed meanwhile is no longer offered.
+    task.delete()
+    page = client.get(reverse("checkins:list", args=[adopted.role.pk])).content.decode()
+    assert removal not in page
+    client.force_login(adopted.manager)
+    page = client.get(reverse("checkins:list", args=[adopted.role.pk])).content.decode()
+    assert "propose-removal" not in page
+
+
+@pytest.mark.parametrize("periods", [1, 12])
+def test_the_peer_worker_s_list_query_count_does_not_grow(
+    client, adopted, django_assert_num_queries, periods
+):
+    day = timezone.localdate()
+    for _index in range(periods):
+        checkin_submit(
+            role=adopted.role,
+            by=adopted.peer_worker,
+            answers={m.pk: ("hard", "more", "Une note") for m in adopted.missions},
+            day=day,
+        )
+        day = period_of(day)[0] - datetime.timedelta(days=1)
+    client.force_login(adopted.peer_worker)
+    url = reverse("checkins:list", args=[adopted.role.pk])
+    client.get(url)
+    # The manager's 10 (above); whether this person may check in now (holds the role, still a
+    # member: 2); the tasks of the missions, to propose removing one.
+    with django_assert_num_queries(13):
+        assert client.get(url).status_code == 200
+
+
 def test_the_list_says_what_the_check_ins_show(client, adopted):
     today = timezone.localdate()
     before = period_of(today)[0] - datetime.timedelta(days=1)
