@@ -295,6 +295,8 @@ def seed(shape):
             requested_by=role.updated_by,
             requested_at=now - datetime.timedelta(days=60),
             adopted_at=now - datetime.timedelta(days=50),
+            # A year after adoption; one sheet in ten is due for its review (issue #14).
+            review_on=(now + datetime.timedelta(days=-10 if rank % 10 == 0 else 315)).date(),
         )
         version_rows.append(adopted)
         adopted_of[role.pk] = adopted
