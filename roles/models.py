@@ -294,8 +294,11 @@ class RoleHealth:
     @property
     def review_warnings(self):
         """The adopted version's review, once its date has come (sheets/reviews.py)."""
-        if self.review_on is None or self.review_on > timezone.localdate():
+        today = timezone.localdate()
+        if self.review_on is None or self.review_on > today:
             return []
+        if self.review_on == today:
+            return [_("The review of the adopted version is due today.")]
         return [
             _("The review of the adopted version is due since %(date)s.")
             % {"date": date_format(self.review_on, "DATE_FORMAT")}

@@ -41,7 +41,9 @@ class SheetReviewForm(forms.Form):
         gettext_lazy("Needed if the sheet must change: it becomes the reason of the proposals."),
     )
     outcome = forms.ChoiceField(
-        label=gettext_lazy("What the review concludes"), widget=forms.RadioSelect
+        label=gettext_lazy("What the review concludes"),
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Choose what the review concludes.")},
     )
     next_review_on = forms.DateField(
         label=gettext_lazy("Next review on"),
@@ -68,6 +70,7 @@ class EarlyReviewForm(forms.Form):
         validators=[validate_text_length],
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy("Your managers receive it by e-mail; the sheet shows the request."),
+        error_messages={"required": gettext_lazy("Say why the sheet should be reviewed now.")},
     )
 
 
