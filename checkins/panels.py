@@ -4,7 +4,7 @@ check-ins: the drift alerts of the portfolio, and the trends of the last periods
 from django.template.loader import render_to_string
 
 from .drift import drifting_missions, outside_the_sheet
-from .trend_views import reads_checkins
+from .services import reads_checkins
 from .trends import PERIODS, role_trends
 
 

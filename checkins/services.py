@@ -55,6 +55,12 @@ def _time(task):
     }
 
 
+def reads_checkins(access):
+    """Who reads a role's check-ins: its structure's managers, the supporting facilitator and
+    the peer workers holding the role (facilitators read notes only when shared)."""
+    return access.is_manager or access.is_facilitator or access.holds_role
+
+
 def holds_role(user, role):
     """Whether `user` holds `role` and is still an active member of its structure."""
     return (

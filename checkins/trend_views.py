@@ -16,6 +16,7 @@ from roles.access import get_role_for_user
 from structures.access import get_structure_for_user
 
 from .charts import KINDS, chart_svg
+from .services import reads_checkins
 from .trends import role_trends, structure_trends
 
 # pygal styles its SVG with an inline <style>: allowed for these answers only, nothing else.
@@ -27,11 +28,6 @@ SVG_CSP = {
     "form-action": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],
 }
-
-
-def reads_checkins(access):
-    """The people who read a role's check-ins (the same as checkins.views.checkin_list)."""
-    return access.is_manager or access.is_facilitator or access.holds_role
 
 
 def _svg(key, draw):

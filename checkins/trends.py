@@ -89,6 +89,42 @@ class Trend:
     def has_checkins(self):
         return any(not period.gap for period in self.periods)
 
+    # What the charts say in a few figures (issue #14's indicators), from the same sums.
+
+    @property
+    def recent(self):
+        """The last two periods; the current one is left out while nobody has checked in."""
+        periods = self.periods
+        if periods and periods[-1].gap and periods[-1].end >= timezone.localdate():
+            periods = periods[:-1]
+        return periods[-2:]
+
+    @property
+    def recent_drifting(self):
+        return sum(period.drifting or 0 for period in self.recent)
+
+    @property
+    def recent_hard(self):
+        return sum(period.hard or 0 for period in self.recent)
+
+    @property
+    def latest(self):
+        """The latest of the recent periods that has check-ins, or None."""
+        return next((period for period in reversed(self.recent) if not period.gap), None)
+
+    @property
+    def outside_share(self):
+        """Work outside the sheet in the latest period, in percent of the week its check-ins
+        plan (None: no check-in lately, or no time on the sheet)."""
+        latest = self.latest
+        return None if latest is None else _percent(latest.sums["outside"], latest.sums["planned"])
+
+    @property
+    def skipped(self):
+        """Periods over without any check-in (the current one is never counted)."""
+        today = timezone.localdate()
+        return sum(1 for period in self.periods if period.gap and period.end < today)
+
 
 def _reported_halves():
     return Case(

@@ -8,9 +8,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.fragments import Fragment, cached_fragment, fragment_key, render_page
 from missions.models import DailyTask
 from roles.access import get_role_for_user
 from roles.models import Role, RoleAssignment
@@ -27,60 +29,35 @@ from .services import (
     checkin_submit,
     holds_role,
     notes_visible,
+    reads_checkins,
     with_cadence,
 )
 from .trends import PERIODS, role_trends
 
 PERIODS_SHOWN = PERIODS  # the charts cover the periods the page lists
+RECENT_OWN = 2
+FORM_PAGE = "checkins/checkin_form.html"
+FORM_BODY = f"{FORM_PAGE}#body"
 
 
 def checkin_form(request, role_id):
+    """The peer worker's check-in for this period. Shown, it is rendered once per state of the
+    sheet (the counter moves at every check-in, version and cadence change), person and day:
+    a 20-mission sheet is a long form. Sent, it is validated and, if refused, shown again with
+    what was typed."""
     role, access = get_role_for_user(request.user, role_id, with_cadence(Role.objects.all()))
     access.require(access.holds_role)
-    version = adopted_version(role)
-    cadence = role.cadence or Cadence.MONTH
-    start, end = period_of(timezone.localdate(), cadence)
-    context = {"role": role, "access": access, "version": version, "start": start, "end": end}
-    if version is None:
-        return render(request, "checkins/checkin_form.html", context)
-    missions = version.snapshot["missions"]
-    current = (
-        CheckIn.objects.filter(role=role, peer_worker=request.user, period_start=start)
-        .prefetch_related("answers", "extras")
-        .first()
-    )
-    initial = {a.mission_id: a for a in current.answers.all()} if current else {}
-    data = request.POST if request.method == "POST" else None
-    blocks = [
-        (
-            mission,
-            MissionAnswerForm(
-                data,
-                prefix=f"m{mission['id']}",
-                initial=(
-                    {
-                        "going": initial[mission["id"]].going,
-                        "time_spent": initial[mission["id"]].time_spent,
-                        "note": initial[mission["id"]].note,
-                    }
-                    if mission["id"] in initial
-                    else None
-                ),
-            ),
+    page = {"role": role, "access": access}
+    if request.method != "POST":
+        key = fragment_key("checkin_form", role.pk, role.sheet_counter, request.user.pk)
+        body = cached_fragment(
+            request, key, FORM_BODY, lambda: _form_context(request, role, access, None)
         )
-        for mission in missions
-    ]
-    extras_initial = [
-        {"text": e.text, "minutes_per_week": e.minutes_per_week}
-        for e in (current.extras.all() if current else [])
-    ]
-    extras_initial += [{}] * EXTRA_LINES
-    extras = ExtraFormSet(data, prefix="extras", initial=extras_initial)
-    share = ShareForm(data, initial={"share_notes": current.share_notes if current else False})
-    context |= {"blocks": blocks, "extras": extras, "share": share, "current": current}
-    if data is not None:
-        forms = [form for _m, form in blocks] + [extras, share]
-        if all(form.is_valid() for form in forms):
+        return render_page(request, FORM_PAGE, page | {"body": body})
+    context = _form_context(request, role, access, request.POST)
+    if context["version"] is not None:
+        blocks, extras, share = context["blocks"], context["extras"], context["share"]
+        if all(form.is_valid() for form in [form for _m, form in blocks] + [extras, share]):
             try:
                 checkin_submit(
                     role=role,
@@ -99,7 +76,7 @@ def checkin_form(request, role_id):
                         if f.cleaned_data.get("text")
                     ],
                     share_notes=share.cleaned_data["share_notes"],
-                    cadence=cadence,
+                    cadence=context["cadence"],
                 )
             except ValidationError as error:
                 context["error"] = " ".join(error.messages)
@@ -107,8 +84,59 @@ def checkin_form(request, role_id):
                 messages.success(request, _("Thank you: your check-in was saved."))
                 return redirect("checkins:list", role_id=role.pk)
         context["invalid"] = "error" not in context
-        return render(request, "checkins/checkin_form.html", context, status=400)
-    return render(request, "checkins/checkin_form.html", context)
+    body = Fragment(render_to_string(FORM_BODY, context, request=request).encode())
+    return render_page(request, FORM_PAGE, page | {"body": body}, status=400)
+
+
+def _form_context(request, role, access, data):
+    """The form's blocks (one per mission of the adopted version, prefilled with this period's
+    check-in if there is one), for `data` sent or None."""
+    version = adopted_version(role)
+    cadence = role.cadence or Cadence.MONTH
+    start, end = period_of(timezone.localdate(), cadence)
+    context = {
+        "role": role,
+        "access": access,
+        "version": version,
+        "start": start,
+        "end": end,
+        "cadence": cadence,
+    }
+    if version is None:
+        return context
+    current = (
+        CheckIn.objects.filter(role=role, peer_worker=request.user, period_start=start)
+        .prefetch_related("answers", "extras")
+        .first()
+    )
+    initial = {a.mission_id: a for a in current.answers.all()} if current else {}
+    blocks = [
+        (
+            mission,
+            MissionAnswerForm(
+                data,
+                prefix=f"m{mission['id']}",
+                initial=(
+                    {
+                        "going": initial[mission["id"]].going,
+                        "time_spent": initial[mission["id"]].time_spent,
+                        "note": initial[mission["id"]].note,
+                    }
+                    if mission["id"] in initial
+                    else None
+                ),
+            ),
+        )
+        for mission in version.snapshot["missions"]
+    ]
+    extras_initial = [
+        {"text": e.text, "minutes_per_week": e.minutes_per_week}
+        for e in (current.extras.all() if current else [])
+    ]
+    extras_initial += [{}] * EXTRA_LINES
+    extras = ExtraFormSet(data, prefix="extras", initial=extras_initial)
+    share = ShareForm(data, initial={"share_notes": current.share_notes if current else False})
+    return context | {"blocks": blocks, "extras": extras, "share": share, "current": current}
 
 
 def _indicators(cells, planned_minutes):
@@ -129,10 +157,31 @@ def _indicators(cells, planned_minutes):
 
 
 def checkin_list(request, role_id):
-    role, access = get_role_for_user(
-        request.user, role_id, with_cadence(with_indicators(Role.objects.all()))
+    """The check-ins of a role, 12 periods per holder. Rendered once per state of what it shows
+    (the sheet counter moves at every check-in, cadence and holder change: core/counters.py)
+    and per kind of reader; a peer worker's own lines carry links of their own."""
+    role, access = get_role_for_user(request.user, role_id)
+    access.require(reads_checkins(access))
+    key = fragment_key(
+        "checkins",
+        role.pk,
+        role.sheet_counter,
+        access.capacity,
+        request.user.pk if access.holds_role else None,
     )
-    access.require(access.is_manager or access.is_facilitator or access.holds_role)
+
+    def get_context():
+        full = with_cadence(with_indicators(Role.objects.filter(pk=role.pk))).get()
+        full.structure = role.structure
+        return _list_context(request, full, access)
+
+    body = cached_fragment(request, key, "checkins/checkin_list.html#body", get_context)
+    return render_page(
+        request, "checkins/checkin_list.html", {"role": role, "access": access, "body": body}
+    )
+
+
+def _list_context(request, role, access):
     today = timezone.localdate()
     periods = previous_periods(today, PERIODS_SHOWN, role.cadence or Cadence.MONTH)
     holders = list(
@@ -150,9 +199,16 @@ def checkin_list(request, role_id):
     rows = []
     for holder in holders:
         cells = []
+        own = 0  # the reader's own check-ins met so far, newest first
         for start, end in reversed(periods):
             checkin = by_key.get((holder.peer_worker_id, start))
             show_notes = checkin is not None and notes_visible(checkin, access)
+            mine = (
+                checkin is not None
+                and checkin.peer_worker_id == request.user.pk
+                and access.can_propose
+            )
+            own += mine
             cells.append(
                 {
                     "start": start,
@@ -160,10 +216,9 @@ def checkin_list(request, role_id):
                     "open": end >= today,
                     "checkin": checkin,
                     "notes": show_notes,
-                    # The peer worker's own lines turn into proposals in one tap.
-                    "mine": checkin is not None
-                    and checkin.peer_worker_id == request.user.pk
-                    and access.can_propose,
+                    # The peer worker's own lines turn into proposals in one tap: those of
+                    # their last two check-ins (older ones would make a page of links).
+                    "mine": mine and own <= RECENT_OWN,
                 }
             )
         rows.append(
@@ -174,18 +229,14 @@ def checkin_list(request, role_id):
             }
         )
     _tasks_to_remove(role, rows)
-    return render(
-        request,
-        "checkins/checkin_list.html",
-        {
-            "role": role,
-            "access": access,
-            "rows": rows,
-            "can_check_in": access.holds_role and holds_role(request.user, role),
-            "trend": role_trends([role.pk])[role.pk],
-            "periods": PERIODS_SHOWN,
-        },
-    )
+    return {
+        "role": role,
+        "access": access,
+        "rows": rows,
+        "can_check_in": access.holds_role and holds_role(request.user, role),
+        "trend": role_trends([role.pk])[role.pk],
+        "periods": PERIODS_SHOWN,
+    }
 
 
 def _tasks_to_remove(role, rows):

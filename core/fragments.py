@@ -65,7 +65,7 @@ def cached_fragment(request, key, template_name, get_context):
     return Fragment(data)
 
 
-def render_page(request, template_name, context):
+def render_page(request, template_name, context, status=200):
     """Like django.shortcuts.render, with the Fragment values of `context` spliced in."""
     fragments = {}
     for name, value in context.items():
@@ -77,4 +77,4 @@ def render_page(request, template_name, context):
     content = render_to_string(template_name, context, request=request).encode()
     for marker, data in fragments.items():
         content = content.replace(marker, data, 1)
-    return HttpResponse(content)
+    return HttpResponse(content, status=status)

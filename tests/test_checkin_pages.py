@@ -5,12 +5,17 @@ import datetime
 import html
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from checkins.models import CheckIn
-from checkins.periods import period_of
-from checkins.services import checkin_submit
+from checkins.models import Cadence, CheckIn
+from checkins.periods import period_of, previous_periods
+from checkins.services import cadence_set, checkin_submit
+from sheets.versions import version_answer, version_request
+
+from .factories import MissionFactory, RoleAssignmentFactory
 
 
 def _form_data(world, going="clear", note=""):
@@ -117,9 +122,13 @@ def test_the_list_query_count_does_not_grow(client, adopted, django_assert_num_q
     client.force_login(adopted.manager)
     url = reverse("checkins:list", args=[adopted.role.pk])
     client.get(url)
-    # Session, person, role through the access check, holders, check-ins, answers, extras…
-    # and the trends' figures per period (one query, checkins.trends).
-    with django_assert_num_queries(10):
+    cache.clear()
+    # Session, person, the request's savepoint pair, role through the access check, then the
+    # role with its figures, holders, check-ins, answers, extras, the trends (one query).
+    with django_assert_num_queries(11):
+        assert client.get(url).status_code == 200
+    # Then the page is kept until the check-ins change: the access check alone.
+    with django_assert_num_queries(5):
         assert client.get(url).status_code == 200
 
 
@@ -184,9 +193,12 @@ def test_the_peer_worker_s_list_query_count_does_not_grow(
     client.force_login(adopted.peer_worker)
     url = reverse("checkins:list", args=[adopted.role.pk])
     client.get(url)
-    # The manager's 10 (above); whether this person may check in now (holds the role, still a
+    cache.clear()
+    # The manager's 11 (above); whether this person may check in now (holds the role, still a
     # member: 2); the tasks of the missions, to propose removing one.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(5):
         assert client.get(url).status_code == 200
 
 
@@ -224,3 +236,85 @@ def test_the_portfolio_warns_of_work_outside_the_sheet(client, adopted, settings
     client.force_login(adopted.facilitator)
     page = html.unescape(client.get("/portfolio/").content.decode()).replace("\u00a0", " ")
     assert "Travail hors de la fiche signalé :" in page
+
+
+def test_the_kept_list_is_never_stale_nor_another_reader_s(client, adopted):
+    url = reverse("checkins:list", args=[adopted.role.pk])
+    client.force_login(adopted.manager)
+    assert "Une remarque" not in client.get(url).content.decode()
+    answers = {m.pk: ("hard", "more", "Une remarque") for m in adopted.missions}
+    checkin_submit(role=adopted.role, by=adopted.peer_worker, answers=answers)
+    page = client.get(url).content.decode()
+    assert "Une remarque" in page  # a new check-in shows at once
+    assert "propose-change" not in page  # the manager's page has no proposal links
+    client.force_login(adopted.facilitator)
+    assert "Une remarque" not in client.get(url).content.decode()  # not shared
+    client.force_login(adopted.peer_worker)
+    assert "propose-change" in client.get(url).content.decode()  # their own lines
+    # A new cadence moves the periods at once.
+    fortnights = previous_periods(timezone.localdate(), 12, Cadence.TWO_WEEKS)
+    start = next(start for start, _end in fortnights if start.day != 1)  # not a month's
+    shown = f"Du {date_format(start, 'DATE_FORMAT')} au"
+    client.force_login(adopted.manager)
+    assert shown not in html.unescape(client.get(url).content.decode())
+    cadence_set(structure=adopted.structure, by=adopted.manager, cadence=Cadence.TWO_WEEKS)
+    assert shown in html.unescape(client.get(url).content.decode())
+
+
+def test_only_the_two_latest_own_check_ins_turn_into_proposals(client, adopted):
+    day = timezone.localdate()
+    for _index in range(4):
+        checkin_submit(
+            role=adopted.role,
+            by=adopted.peer_worker,
+            answers={m.pk: ("hard", "more", "Une note") for m in adopted.missions},
+            day=day,
+        )
+        day = period_of(day)[0] - datetime.timedelta(days=1)
+    client.force_login(adopted.peer_worker)
+    page = client.get(reverse("checkins:list", args=[adopted.role.pk])).content.decode()
+    change = reverse("missions:propose_mission_change", args=[adopted.missions[0].pk])
+    assert page.count(f'href="{change}?') == 2
+
+
+def test_the_kept_form_is_never_stale_nor_another_person_s(client, adopted):
+    url = reverse("checkins:form", args=[adopted.role.pk])
+    client.force_login(adopted.peer_worker)
+    assert "Déjà dit" not in client.get(url).content.decode()
+    answers = {m.pk: ("hard", "more", "Déjà dit") for m in adopted.missions}
+    checkin_submit(role=adopted.role, by=adopted.peer_worker, answers=answers)
+    page = client.get(url).content.decode()
+    assert "Déjà dit" in page  # this period's check-in, prefilled at once
+    # Another peer worker holding the role has a form of their own.
+    RoleAssignmentFactory(role=adopted.role, peer_worker=adopted.other_peer_worker)
+    client.force_login(adopted.other_peer_worker)
+    page = client.get(url).content.decode()
+    assert "Déjà dit" not in page and "ce que vous envoyez maintenant le remplace" not in page
+    # A mission added and a new version adopted: the form asks about it at once.
+    mission = MissionFactory(role=adopted.role, title="Animer le groupe de parole")
+    version = version_request(role=adopted.role, by=adopted.manager)
+    for person in (adopted.manager, adopted.peer_worker, adopted.other_peer_worker):
+        version = version_answer(version=version, by=person, decision="signed")
+    assert mission.title in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("missions", [2, 20])
+def test_the_form_query_count_does_not_grow(client, adopted, django_assert_num_queries, missions):
+    for index in range(missions - len(adopted.missions)):
+        MissionFactory(role=adopted.role, title=f"Mission {index}")
+    version = version_request(role=adopted.role, by=adopted.manager)
+    for person in (adopted.manager, adopted.peer_worker):
+        version = version_answer(version=version, by=person, decision="signed")
+    answers = {m.pk: ("clear", "as_planned", "") for m in adopted.role.missions.all()}
+    checkin_submit(role=adopted.role, by=adopted.peer_worker, answers=answers)
+    client.force_login(adopted.peer_worker)
+    url = reverse("checkins:form", args=[adopted.role.pk])
+    client.get(url)
+    cache.clear()
+    # Session, person, the request's savepoint pair, role through the access check, the adopted
+    # version, this period's check-in with its answers and extras (9).
+    with django_assert_num_queries(9):
+        page = client.get(url).content.decode()
+    assert page.count('type="radio"') == 6 * missions
+    with django_assert_num_queries(5):  # then kept: the access check alone
+        assert client.get(url).status_code == 200

@@ -121,6 +121,60 @@ def test_a_structure_s_trend_adds_up_its_roles(adopted):
     assert not trends[adopted.other_structure.pk].has_checkins
 
 
+def test_the_figures_in_short_a_worked_example(adopted):
+    # Last month: the lived mission drifting with more time, the other hard with less, an
+    # hour a week outside the sheet (the worked example above: 50 % planned, 60 % reported).
+    _submit(
+        adopted,
+        going=("drifting", "hard"),
+        spent=("more", "less"),
+        extras=[("Accueil", 60)],
+        day=_months_ago(1),
+    )
+    trend = role_trends([adopted.role.pk])[adopted.role.pk]
+    # This month has no check-in yet: the last two periods are the two months before.
+    assert [p.start for p in trend.recent] == [p.start for p in trend.periods[-3:-1]]
+    assert (trend.recent_drifting, trend.recent_hard) == (1, 1)
+    assert trend.latest is trend.periods[-2]
+    assert trend.outside_share == 25  # 60 of the 240 minutes the sheet plans
+    assert (trend.latest.planned_share, trend.latest.reported_share) == (50, 60)
+    assert trend.skipped == 10  # eleven periods over, one checked in; this one is open
+
+    _submit(adopted)  # this month, as agreed, nothing outside
+    trend = role_trends([adopted.role.pk])[adopted.role.pk]
+    assert (trend.recent_drifting, trend.recent_hard) == (1, 1)  # last month still counts
+    assert trend.latest is trend.periods[-1]
+    assert trend.outside_share == 0
+    assert trend.skipped == 10
+
+
+def test_no_check_in_lately_says_so_rather_than_zero(adopted):
+    _submit(adopted, going=("drifting", "drifting"), day=_months_ago(4))
+    trend = role_trends([adopted.role.pk])[adopted.role.pk]
+    assert trend.has_checkins and trend.latest is None
+    assert (trend.recent_drifting, trend.outside_share) == (0, None)
+
+
+def test_the_sheet_and_the_portfolio_say_the_figures_in_words(client, adopted):
+    _submit(
+        adopted,
+        going=("drifting", "hard"),
+        spent=("more", "less"),
+        extras=[("Accueil", 60)],
+        day=_months_ago(1),
+    )
+    nbsp = "\u00a0"
+    client.force_login(adopted.manager)
+    sheet = html.unescape(client.get(adopted.role.get_absolute_url()).content.decode())
+    assert f"Réponses «{nbsp}à la dérive{nbsp}», deux dernières périodes" in sheet
+    assert f"25{nbsp}% de la semaine prévue" in sheet
+    assert f"50{nbsp}% prévu, 60{nbsp}% selon les points d'étape" in sheet
+    assert "Périodes sans point d'étape, sur les 12 dernières" in sheet
+    client.force_login(adopted.facilitator)
+    portfolio = html.unescape(client.get(reverse("portfolio")).content.decode())
+    assert f"50{nbsp}% prévu, 60{nbsp}% selon les points d'étape" in portfolio
+
+
 @pytest.mark.parametrize("size", [1, 10])
 def test_the_trend_data_costs_one_query(adopted, django_assert_num_queries, size):
     people = [adopted.peer_worker] + [_second_holder(adopted) for _ in range(size - 1)]
