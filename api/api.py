@@ -30,7 +30,7 @@ from missions.timing import minutes_per_week
 from roles.access import get_role_for_user
 from roles.models import Role
 from sheets.models import RoleSheetVersion, Signature
-from sheets.sheet import sheet_page_queryset, sheet_queryset
+from sheets.sheet import sheet_queryset
 from structures.access import access_for, get_structure_for_user, visible_structures
 
 from . import schemas
@@ -246,7 +246,7 @@ def structure_roles(request, slug: str):
 def role(request, role_id):
     """A role sheet as it is now, with its missions, tasks and indicators. Send its ETag back in
     If-None-Match: while the sheet has not changed, the answer is 304."""
-    found, _access = get_role_for_user(request.user, role_id, sheet_page_queryset())
+    found, _access = get_role_for_user(request.user, role_id)
     etag = _etag(found)
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)

@@ -45,7 +45,7 @@ def checkin_form(request, role_id):
     sheet (the counter moves at every check-in, version and cadence change), person and day:
     a 20-mission sheet is a long form. Sent, it is validated and, if refused, shown again with
     what was typed."""
-    role, access = get_role_for_user(request.user, role_id, with_cadence(Role.objects.all()))
+    role, access = get_role_for_user(request.user, role_id)
     access.require(access.holds_role)
     page = {"role": role, "access": access}
     if request.method != "POST":
@@ -92,7 +92,7 @@ def _form_context(request, role, access, data):
     """The form's blocks (one per mission of the adopted version, prefilled with this period's
     check-in if there is one), for `data` sent or None."""
     version = adopted_version(role)
-    cadence = role.cadence or Cadence.MONTH
+    cadence = cadence_of(role.structure_id)
     start, end = period_of(timezone.localdate(), cadence)
     context = {
         "role": role,

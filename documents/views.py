@@ -9,7 +9,6 @@ from django.utils.text import slugify
 from roles.access import get_role_for_user
 from sheets.models import RoleSheetVersion
 from sheets.printed import cached_sheet_file, cached_version_file, current_sheet, frozen_version
-from sheets.sheet import sheet_page_queryset
 
 from .writing import FORMATS
 
@@ -22,7 +21,7 @@ def _download(content, fmt, name):
 
 def sheet_file(request, role_id, fmt):
     """The sheet as it is now, in the reader's language (a draft says so, as the PDF does)."""
-    role, _access = get_role_for_user(request.user, role_id, sheet_page_queryset())
+    role, _access = get_role_for_user(request.user, role_id)
     render = FORMATS[fmt][0]
     content = cached_sheet_file(role, fmt, lambda *a, **kw: render(current_sheet(*a, **kw)))
     return _download(content, fmt, f"{role.structure.name} {role.title}")

@@ -304,7 +304,7 @@ def render_version_pdf(version, *, structure, signatures, capacities):
 
 
 def sheet_pdf(role):
-    """The PDF of `role` (from `sheet_page_queryset()`, with its counter) as it is now, from
+    """The PDF of `role` (from `get_role_for_user`, with its counter) as it is now, from
     the cache when the sheet has not changed."""
     # Looked up at each build, so that a test can watch the builds.
     return cached_sheet_file(role, "pdf", lambda *a, **kw: render_sheet_pdf(*a, **kw))

@@ -227,7 +227,7 @@ def signatures_of(version):
 
 
 def cached_sheet_file(role, kind, render):
-    """The file of `role` (from `sheet_page_queryset()`, with its counter) as it is now, from
+    """The file of `role` (from `get_role_for_user`, with its counter) as it is now, from
     the cache when the sheet has not changed. `kind` names the format; `render` takes the
     arguments of `current_sheet`."""
 

@@ -98,20 +98,15 @@ def sheet_update(request, role_id, *, focus=""):
     return render_sheet_update(request, role, access, focus=focus)
 
 
-def sheet_page_queryset():
-    """The role for the sheet page: its `sheet_counter` is a column of the row."""
-    return Role.objects.all()
-
-
 def sheet_body(request, role, access):
     """The sheet page's content, rendered once per state of the sheet.
 
-    `role` comes from `sheet_page_queryset()`. Rendering the sheet is most
-    of the page's cost (a form and links per task), while sheets are read far more often than
-    changed. What the body shows depends on the sheet (its `sheet_counter`, which every write
-    to what it shows moves: core/counters.py), on who reads it (capacity,
-    whether they hold the role, and for the people who sign, whose signature is awaited), on
-    the language and the day (fragment_key).
+    `role` comes from `get_role_for_user` (its `sheet_counter` is a column of the row).
+    Rendering the sheet is most of the page's cost (a form and links per task), while sheets
+    are read far more often than changed. What the body shows depends on the sheet (its
+    `sheet_counter`, which every write to what it shows moves: core/counters.py), on who reads
+    it (capacity, whether they hold the role, and for the people who sign, whose signature is
+    awaited), on the language and the day (fragment_key).
     """
     key = fragment_key(
         "sheet",

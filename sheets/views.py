@@ -24,14 +24,14 @@ from structures.access import get_structure_for_user
 from structures.models import Membership
 
 from .pdf import sheet_pdf
-from .sheet import sheet_body, sheet_page_queryset, sheet_update
+from .sheet import sheet_body, sheet_update
 
 
 def role_detail(request, role_id):
     if request.htmx:
         # An in-place form was cancelled: the missions section as it is now.
         return sheet_update(request, role_id)
-    role, access = get_role_for_user(request.user, role_id, sheet_page_queryset())
+    role, access = get_role_for_user(request.user, role_id)
     context = {"role": role, "access": access, "sheet_body": sheet_body(request, role, access)}
     response = render_page(request, "roles/detail.html", context)
     patch_vary_headers(response, ["HX-Request"])
@@ -40,7 +40,7 @@ def role_detail(request, role_id):
 
 def role_pdf(request, role_id):
     """The sheet as a PDF for meetings and files, in the reader's language."""
-    role, _access = get_role_for_user(request.user, role_id, sheet_page_queryset())
+    role, _access = get_role_for_user(request.user, role_id)
     response = HttpResponse(sheet_pdf(role), content_type="application/pdf")
     filename = slugify(f"{role.structure.name} {role.title}") or "role"
     response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'

@@ -4,6 +4,7 @@ and the role's assignments, case by case, through each fetch helper."""
 
 import datetime
 import itertools
+import uuid
 
 import pytest
 from django.http import Http404
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from missions.access import get_mission_for_user, get_task_for_user
 from roles.access import get_role_for_user
+from roles.models import Role
 from structures.access import get_structure_for_user, visible_structures
 from structures.models import Capacity, FacilitatorSupport, Membership
 from tests.factories import (
@@ -122,3 +124,57 @@ def test_holding_the_role_matches_its_assignments(holds, task):
         _obj, access = fetch(person, pk)
         assert access.is_assigned is holds
         assert access.holds_role is holds
+
+
+def _fields(obj):
+    return {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
+
+
+@pytest.mark.parametrize(
+    ("membership", "support", "user_active"),
+    list(itertools.product(MEMBERSHIPS, SUPPORTS[:3] + SUPPORTS[5:6], [True, False])),
+)
+def test_the_role_s_fixed_statement_reads_what_the_orm_reads(
+    membership, support, user_active, task
+):
+    """get_role_for_user without a queryset reads the role by one fixed statement: the same
+    role, structure, values (of every type, converted alike) and access as the ORM's query."""
+    role = task.mission.role
+    user = UserFactory(is_active=user_active)
+    if membership:
+        capacity, _, state = membership.partition("-")
+        MembershipFactory(
+            user=user, structure=role.structure, capacity=capacity, is_active=state != "inactive"
+        )
+        if capacity == "peer_worker":
+            RoleAssignmentFactory(role=role, peer_worker=user)
+    if support:
+        start, end = support
+        FacilitatorSupportFactory(
+            facilitator=user,
+            structure=role.structure,
+            start_date=TODAY + start * DAY,
+            end_date=None if end is None else TODAY + end * DAY,
+        )
+    try:
+        orm_role, orm_access = get_role_for_user(user, role.pk, Role.objects.all())
+    except Http404:
+        with pytest.raises(Http404):
+            get_role_for_user(user, role.pk)
+        return
+    fast_role, fast_access = get_role_for_user(user, role.pk)
+    assert fast_access == orm_access
+    assert _fields(fast_role) == _fields(orm_role)
+    assert _fields(fast_role.structure) == _fields(orm_role.structure)
+    assert (fast_role.viewer_capacity, fast_role.viewer_supports) == (
+        orm_role.viewer_capacity,
+        orm_role.viewer_supports,
+    )
+    assert fast_role.viewer_assigned is orm_role.viewer_assigned
+    assert not fast_role._state.adding and fast_role._state.db == "default"
+
+
+def test_an_unknown_or_malformed_role_id_is_not_found(world):
+    for role_id in (uuid.uuid4(), "not-a-uuid"):
+        with pytest.raises(Http404):
+            get_role_for_user(world.manager, role_id)

@@ -312,8 +312,8 @@ def test_the_form_query_count_does_not_grow(client, adopted, django_assert_num_q
     client.get(url)
     cache.clear()
     # Session, person, the request's savepoint pair, role through the access check, the adopted
-    # version, this period's check-in with its answers and extras (9).
-    with django_assert_num_queries(9):
+    # version, the structure's cadence, this period's check-in with its answers and extras.
+    with django_assert_num_queries(10):
         page = client.get(url).content.decode()
     assert page.count('type="radio"') == 6 * missions
     with django_assert_num_queries(5):  # then kept: the access check alone
