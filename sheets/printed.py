@@ -23,7 +23,7 @@ from core.singleflight import cached_build
 from sheets.models import RoleSheetVersion, Signature
 from structures.models import Membership
 
-from .sheet import sheet_queryset
+from .sheet import sheet_content
 from .snapshots import diff, for_display, snapshot
 
 # Characters a document cannot carry or a font cannot draw (controls, lone surrogates).
@@ -232,7 +232,8 @@ def cached_sheet_file(role, kind, render):
     arguments of `current_sheet`."""
 
     def build():
-        full = sheet_queryset().select_related("structure").get(pk=role.pk)
+        # What is printed (no health figures: their SQL costs more than the rest of the query).
+        full = sheet_content().select_related("structure").get(pk=role.pk)
         adopted = full.versions.filter(status=RoleSheetVersion.Status.ADOPTED).first()
         signatures = signatures_of(adopted) if adopted else []
         capacities = capacities_of(full.structure_id, signatures)

@@ -34,11 +34,16 @@ def _assignments():
     )
 
 
-def sheet_queryset():
-    """Everything the role sheet shows, in a fixed number of queries."""
-    return with_indicators(Role.objects.all()).prefetch_related(
+def sheet_content():
+    """A role's missions, tasks and holders, in a fixed number of queries (what is printed)."""
+    return Role.objects.prefetch_related(
         Prefetch("missions", queryset=Mission.objects.prefetch_related("tasks")), _assignments()
     )
+
+
+def sheet_queryset():
+    """Everything the role sheet shows, in a fixed number of queries."""
+    return with_indicators(sheet_content())
 
 
 def sheet_context(request, role, access):
