@@ -1,8 +1,8 @@
 """Fetching a mission, a daily task or a proposal through the user's structures (see
 structures/access.py), and what latitude lets a peer worker do on a mission."""
 
-from roles.access import assigned_annotation
-from structures.access import access_from, fetch_for_user
+from roles.access import assigned, assigned_annotation
+from structures.access import access_from, fetch_for_user, fetch_one_for_user
 
 from .models import DailyTask, Latitude, Mission, Proposal
 
@@ -19,9 +19,12 @@ def within_latitude(access, mission):
 
 
 def _get(model, user, pk, role_path, queryset):
-    queryset = (queryset if queryset is not None else model.objects.all()).select_related(
-        f"{role_path}__structure"
-    )
+    if queryset is None:  # one fixed statement (structures.access.fetch_one_for_user)
+        extras = [assigned(user, role_path)] if user.is_authenticated else []
+        path = f"{role_path}__structure"
+        obj = fetch_one_for_user(user, model, path, "pk", pk, extras)
+        return obj, access_from(obj, obj.viewer_assigned)
+    queryset = queryset.select_related(f"{role_path}__structure")
     if user.is_authenticated:
         queryset = queryset.annotate(viewer_assigned=assigned_annotation(user, role_path))
     obj = fetch_for_user(user, queryset, f"{role_path}__structure", pk=pk)

@@ -3,7 +3,7 @@
 from django.db.models import BooleanField
 
 from core.sql import OuterColumnSQL
-from structures.access import access_from, fetch_by_pk_for_user, fetch_for_user
+from structures.access import Extra, access_from, fetch_for_user, fetch_one_for_user
 
 from .models import Role, RoleAssignment
 
@@ -25,13 +25,18 @@ def assigned_annotation(user, role_path):
     return OuterColumnSQL(_ASSIGNED_SQL, role_path, [user.pk], output_field=BooleanField())
 
 
+def assigned(user, path):
+    """Whether `user` holds the role at `path` of the fetched row, for `fetch_one_for_user`."""
+    return Extra("viewer_assigned", _ASSIGNED_SQL, path, (user.pk,))
+
+
 def get_role_for_user(user, role_id, queryset=None):
     """The role through the user's structures, with its structure, and the user's Access.
     Without a `queryset` (the role's own columns are enough) it is read by one fixed statement
-    (structures.access.fetch_by_pk_for_user); pages that need more pass theirs."""
+    (structures.access.fetch_one_for_user); pages that need more pass theirs."""
     if queryset is None:
-        extra = [("viewer_assigned", _ASSIGNED_SQL, [user.pk])] if user.is_authenticated else []
-        role = fetch_by_pk_for_user(user, Role, role_id, extra)
+        extras = [assigned(user, "pk")] if user.is_authenticated else []
+        role = fetch_one_for_user(user, Role, "structure", "pk", role_id, extras)
         return role, access_from(role, role.viewer_assigned)
     queryset = queryset.select_related("structure")
     if user.is_authenticated:

@@ -7,6 +7,8 @@ outsiders get 404 (the object's existence is not revealed); people who may read 
 get 403 when they try to write.
 """
 
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -159,61 +161,107 @@ def fetch_for_user(user, queryset, structure_path, **lookup):
     raise Http404
 
 
+@dataclass(frozen=True)
+class Extra:
+    """One more figure read by `fetch_one_for_user`: `sql`, a fragment on `{column}` (the
+    column at `path` of the fetched row: "pk", "role", "mission__role"…), with its `params`,
+    set on the object as `name` through `read`."""
+
+    name: str
+    sql: str
+    path: str = "pk"
+    params: tuple = ()
+    read: Callable = bool
+
+
+def _chain(model, path):
+    """The models from `model` to Structure along the foreign keys of `path` ("" for a
+    structure itself), and those foreign keys."""
+    chain, keys = [model], []
+    for name in filter(None, path.split("__")):
+        key = chain[-1]._meta.get_field(name)
+        chain.append(key.related_model)
+        keys.append(key)
+    if chain[-1] is not Structure:
+        raise ValueError(f"{path!r} does not lead {model.__name__} to its structure")
+    return chain, keys
+
+
+def _column(chain, keys, path):
+    """The SQL of the column at `path` along the chain (table aliases t0, t1…)."""
+    *steps, last = path.split("__")
+    for level, step in enumerate(steps):
+        if keys[level].name != step:
+            raise ValueError(f"{path!r} leaves the way to the structure")
+    model = chain[len(steps)]
+    field = model._meta.pk if last == "pk" else model._meta.get_field(last)
+    return f"t{len(steps)}.{connection.ops.quote_name(field.column)}"
+
+
 @cache
-def _by_pk_sql(model, extra_sql):
-    """The statement of `fetch_by_pk_for_user` for `model` and its `extra` fragments."""
+def _one_sql(model, path, lookup, extras):
+    """The statement of `fetch_one_for_user` (`extras`: their fragments and paths)."""
     quote = connection.ops.quote_name
-    structure = model._meta.get_field("structure")
-    row = f"t.{quote(model._meta.pk.column)}"
-    annotations = [
-        _CAPACITY_SQL.format(column=f"t.{quote(structure.column)}"),
-        _SUPPORTS_SQL.format(column=f"t.{quote(structure.column)}"),
-        *(fragment.format(column=row) for fragment in extra_sql),
+    chain, keys = _chain(model, path)
+    structure = _column(chain, keys, "__".join([*(k.name for k in keys), "pk"]))
+    selected = [
+        *(model_columns(each, f"t{level}") for level, each in enumerate(chain)),
+        _CAPACITY_SQL.format(column=structure),
+        _SUPPORTS_SQL.format(column=structure),
+        *(sql.format(column=_column(chain, keys, at)) for sql, at in extras),
     ]
+    joins = "".join(
+        f" INNER JOIN {quote(target._meta.db_table)} t{level + 1}"
+        f" ON t{level + 1}.{quote(target._meta.pk.column)} = t{level}.{quote(key.column)}"
+        for level, (key, target) in enumerate(zip(keys, chain[1:], strict=True))
+    )
     return (
-        f"SELECT {model_columns(model, 't')}, {model_columns(Structure, 's')}, "  # noqa: S608 - names from _meta
-        f"{', '.join(annotations)} FROM {quote(model._meta.db_table)} t "
-        f"INNER JOIN {quote(Structure._meta.db_table)} s "
-        f"ON s.{quote(Structure._meta.pk.column)} = t.{quote(structure.column)} "
-        f"WHERE {row} = %s"
+        f"SELECT {', '.join(selected)} FROM {quote(model._meta.db_table)} t0{joins}"  # noqa: S608 - names from _meta
+        f" WHERE {_column(chain, keys, lookup)} = %s"
     )
 
 
-def fetch_by_pk_for_user(user, model, pk, extra=()):
-    """The `model` row of primary key `pk` with its structure, if the user sees the structure:
-    what `fetch_for_user(user, model.objects.select_related("structure"), "structure", pk=pk)`
-    gives, from one fixed statement (the ORM builds and compiles that query anew at every
-    request: about 2 ms of CPU, most of a cached page; core/sql.py). `extra` holds (name, SQL
-    fragment on `{column}`, the row's primary key, params) for true-or-false annotations.
-    tests/test_access_sql.py checks it answers like the ORM, case by case."""
+def fetch_one_for_user(user, model, path, lookup, value, extras=()):
+    """The `model` row whose `lookup` field ("pk", "slug") is `value`, with the rows on the way
+    to its structure (`path`, e.g. "role__structure"), if the user sees that structure: what
+    `fetch_for_user(user, model.objects.select_related(path), path, **{lookup: value})` gives,
+    from one fixed statement. The ORM builds and compiles that query anew at every request
+    (about 2 ms of CPU, most of a cached page; core/sql.py); the same fragments here cost
+    nothing to build. `extras` are figures read with it (Extra). tests/test_access_sql.py
+    checks it answers like the ORM, case by case."""
     if not user.is_authenticated:
         raise Http404
+    chain, keys = _chain(model, path)
+    field = model._meta.pk if lookup == "pk" else model._meta.get_field(lookup)
     try:
-        key = model._meta.pk.get_db_prep_value(model._meta.pk.to_python(pk), connection)
+        value = field.get_db_prep_value(field.to_python(value), connection)
     except ValidationError:
         raise Http404 from None
     today = timezone.localdate()
     params = [user.pk, user.pk, today, today]
-    for _name, _fragment, fragment_params in extra:
-        params += fragment_params
+    for extra in extras:
+        params += extra.params
+    statement = _one_sql(model, path, lookup, tuple((e.sql, e.path) for e in extras))
     with connection.cursor() as cursor:
-        cursor.execute(_by_pk_sql(model, tuple(f for _n, f, _p in extra)), [*params, key])
+        cursor.execute(statement, [*params, value])
         row = cursor.fetchone()
     if row is None:
         raise Http404
-    own = len(model._meta.concrete_fields)
-    theirs = own + len(Structure._meta.concrete_fields)
-    capacity, supports, *flags = row[theirs:]
+    objects, start = [], 0
+    for each in chain:
+        end = start + len(each._meta.concrete_fields)
+        objects.append(read_instance(each, row[start:end]))
+        start = end
+    capacity, supports, *figures = row[start:]
     if capacity is None and not supports:
         raise Http404
-    obj = read_instance(model, row[:own])
-    model._meta.get_field("structure").set_cached_value(
-        obj, read_instance(Structure, row[own:theirs])
-    )
-    obj.viewer_capacity, obj.viewer_supports = capacity, bool(supports)
-    for (name, _fragment, _params), flag in zip(extra, flags, strict=True):
-        setattr(obj, name, bool(flag))
-    return obj
+    for key, (near, far) in zip(keys, itertools.pairwise(objects), strict=True):
+        key.set_cached_value(near, far)
+    found = objects[0]
+    found.viewer_capacity, found.viewer_supports = capacity, bool(supports)
+    for extra, figure in zip(extras, figures, strict=True):
+        setattr(found, extra.name, extra.read(figure))
+    return found
 
 
 def visible_structures(user):
@@ -228,7 +276,11 @@ def access_for(structure_or_row):
     return access_from(structure_or_row)
 
 
-def get_structure_for_user(user, slug, queryset=None):
-    queryset = queryset if queryset is not None else Structure.objects.all()
-    structure = fetch_for_user(user, queryset, "", slug=slug)
+def get_structure_for_user(user, slug, queryset=None, extras=()):
+    """The structure through the user's memberships and supports, and their Access. Without a
+    `queryset` it is read by one fixed statement (`fetch_one_for_user`, with `extras`)."""
+    if queryset is None:
+        structure = fetch_one_for_user(user, Structure, "", "slug", slug, extras)
+    else:
+        structure = fetch_for_user(user, queryset, "", slug=slug)
     return structure, access_from(structure)

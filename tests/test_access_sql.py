@@ -10,15 +10,17 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
-from missions.access import get_mission_for_user, get_task_for_user
+from missions.access import get_mission_for_user, get_proposal_for_user, get_task_for_user
+from missions.models import DailyTask, Mission, Proposal
 from roles.access import get_role_for_user
 from roles.models import Role
 from structures.access import get_structure_for_user, visible_structures
-from structures.models import Capacity, FacilitatorSupport, Membership
+from structures.models import Capacity, FacilitatorSupport, Membership, Structure
 from tests.factories import (
     DailyTaskFactory,
     FacilitatorSupportFactory,
     MembershipFactory,
+    ProposalFactory,
     RoleAssignmentFactory,
     UserFactory,
 )
@@ -130,16 +132,36 @@ def _fields(obj):
     return {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
 
 
+def _chain(obj, path):
+    """`obj` and the objects on its way to its structure, as loaded (no query)."""
+    found = [obj]
+    for name in filter(None, path.split("__")):
+        found.append(found[-1]._meta.get_field(name).get_cached_value(found[-1]))
+    return found
+
+
+def _fetches(task, proposal):
+    """(name, fetch, key, path to the structure, ORM queryset) per access helper."""
+    mission, role = task.mission, task.mission.role
+    return [
+        ("role", get_role_for_user, role.pk, "structure", Role.objects.all()),
+        ("mission", get_mission_for_user, mission.pk, "role__structure", Mission.objects.all()),
+        ("task", get_task_for_user, task.pk, "mission__role__structure", DailyTask.objects.all()),
+        ("proposal", get_proposal_for_user, proposal.pk, "role__structure", Proposal.objects.all()),
+        ("structure", get_structure_for_user, role.structure.slug, "", Structure.objects.all()),
+    ]
+
+
 @pytest.mark.parametrize(
     ("membership", "support", "user_active"),
     list(itertools.product(MEMBERSHIPS, SUPPORTS[:3] + SUPPORTS[5:6], [True, False])),
 )
-def test_the_role_s_fixed_statement_reads_what_the_orm_reads(
-    membership, support, user_active, task
-):
-    """get_role_for_user without a queryset reads the role by one fixed statement: the same
-    role, structure, values (of every type, converted alike) and access as the ORM's query."""
+def test_the_fixed_statements_read_what_the_orm_reads(membership, support, user_active, task):
+    """Without a queryset, each helper reads its object by one fixed statement: the same
+    objects on the way to the structure, with the same values (of every type, converted
+    alike), and the same access, as the ORM's query; or 404 alike."""
     role = task.mission.role
+    proposal = ProposalFactory(role=role)
     user = UserFactory(is_active=user_active)
     if membership:
         capacity, _, state = membership.partition("-")
@@ -156,22 +178,21 @@ def test_the_role_s_fixed_statement_reads_what_the_orm_reads(
             start_date=TODAY + start * DAY,
             end_date=None if end is None else TODAY + end * DAY,
         )
-    try:
-        orm_role, orm_access = get_role_for_user(user, role.pk, Role.objects.all())
-    except Http404:
-        with pytest.raises(Http404):
-            get_role_for_user(user, role.pk)
-        return
-    fast_role, fast_access = get_role_for_user(user, role.pk)
-    assert fast_access == orm_access
-    assert _fields(fast_role) == _fields(orm_role)
-    assert _fields(fast_role.structure) == _fields(orm_role.structure)
-    assert (fast_role.viewer_capacity, fast_role.viewer_supports) == (
-        orm_role.viewer_capacity,
-        orm_role.viewer_supports,
-    )
-    assert fast_role.viewer_assigned is orm_role.viewer_assigned
-    assert not fast_role._state.adding and fast_role._state.db == "default"
+    for name, fetch, key, path, queryset in _fetches(task, proposal):
+        try:
+            orm, orm_access = fetch(user, key, queryset)
+        except Http404:
+            with pytest.raises(Http404):
+                fetch(user, key)
+            continue
+        fast, fast_access = fetch(user, key)
+        assert fast_access == orm_access, name
+        for mine, theirs in zip(_chain(fast, path), _chain(orm, path), strict=True):
+            assert type(mine) is type(theirs)
+            assert _fields(mine) == _fields(theirs), name
+            assert not mine._state.adding and mine._state.db == "default"
+        for annotation in ("viewer_capacity", "viewer_supports", "viewer_assigned"):
+            assert getattr(fast, annotation, None) == getattr(orm, annotation, None), name
 
 
 def test_an_unknown_or_malformed_role_id_is_not_found(world):
