@@ -12,13 +12,16 @@ is counted by the definition of facilitation/waiting.py, with the structures.
 import datetime
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from checkins.drift import drifting_missions, outside_the_sheet
+from roles.counters import sheets_total_sql
 from roles.models import PEER_SHARE_THRESHOLD, Role, days_since
 from sheets.indicators import with_indicators
+from structures.access import supported_today_sql
 from structures.models import FacilitatorSupport, Structure
 
 from .models import Recommendation, RecommendationStatus, Review
@@ -97,6 +100,26 @@ def supported_structures(user, day=None, *, annotate=True):
             .values("reviewed_on")[:1]
         )
     )
+
+
+def supported_counters(user):
+    """[(id, page counter, sum of its sheets' counters)] of the structures `user` supports
+    today, by id: what the portfolio is kept on, read at every request by one fixed statement
+    (the ORM query of `supported_structures` and `with_sheets_total` costs more to build than
+    to run: core/sql.py). tests/test_portfolio.py checks both say the same."""
+    if not user.is_authenticated:
+        return []
+    quote = connection.ops.quote_name
+    table, pk = quote(Structure._meta.db_table), quote(Structure._meta.pk.column)
+    counter = quote(Structure._meta.get_field("page_counter").column)
+    statement = (
+        f"SELECT s.{pk}, s.{counter}, {sheets_total_sql(f's.{pk}')} FROM {table} s"  # noqa: S608 - names from _meta
+        f" WHERE {supported_today_sql(f's.{pk}')} ORDER BY s.{pk}"
+    )
+    today = timezone.localdate()
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [user.pk, today, today])
+        return [(pk, page, int(total)) for pk, page, total in cursor.fetchall()]
 
 
 def with_portfolio_figures(structures, user):

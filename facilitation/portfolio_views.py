@@ -9,13 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from checkins.trends import PERIODS, structure_trends
 from core.fragments import cached_fragment, fragment_key, render_page
 from core.security_log import security_log
-from roles.counters import with_sheets_total
 from roles.models import PEER_SHARE_THRESHOLD
 from structures.access import get_structure_for_user
 
 from .exports import report_filename, write_report
 from .overview import RECENT_DAYS, platform_counts
-from .portfolio import Sort, portfolio_rows, supported_structures
+from .portfolio import Sort, portfolio_rows, supported_counters
 
 
 class PortfolioForm(forms.Form):
@@ -55,11 +54,7 @@ def portfolio(request):
     options = form.options()
     if not form.is_valid():
         form = PortfolioForm(initial=options)
-    structures = list(
-        with_sheets_total(supported_structures(request.user, annotate=False))
-        .order_by("pk")
-        .values_list("pk", "page_counter", "sheets_total")
-    )
+    structures = supported_counters(request.user)
 
     def get_context():
         portfolio = portfolio_rows(request.user, **options)

@@ -4,6 +4,7 @@ sheets are cached on them: the structure page, the portfolio)."""
 from django.db.models import BigIntegerField
 
 from core.sql import OuterColumnSQL
+from structures.access import Extra
 
 from .models import Role
 
@@ -29,3 +30,13 @@ def with_sheets_total(structures):
     return structures.annotate(
         sheets_total=OuterColumnSQL(_TOTAL_SQL, "pk", [], output_field=BigIntegerField())
     )
+
+
+def sheets_total():
+    """`with_sheets_total`'s figure, for `structures.access.fetch_one_for_user`."""
+    return Extra("sheets_total", _TOTAL_SQL, "pk", (), int)
+
+
+def sheets_total_sql(column):
+    """`with_sheets_total`'s figure for the structure `column`, as SQL."""
+    return _TOTAL_SQL.format(column=column)

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from core.sql import OuterColumnSQL, model_columns, read_instance
 
-from .models import Capacity, FacilitatorSupport, Membership, Structure
+from .models import Capacity, FacilitatorSupport, Invitation, Membership, Structure
 
 FACILITATOR = "facilitator"
 
@@ -262,6 +262,34 @@ def fetch_one_for_user(user, model, path, lookup, value, extras=()):
     for extra, figure in zip(extras, figures, strict=True):
         setattr(found, extra.name, extra.read(figure))
     return found
+
+
+_INVITATION = Invitation._meta
+# The SQL twin of `Invitation.objects.pending()`'s count for the structure `{column}` (`%s`:
+# now, adapted for the database), read with the structure page at every request.
+_PENDING_SQL = (  # noqa: S608 - names from the model's _meta
+    "(SELECT COUNT(*) FROM {table} ai WHERE ai.{structure} = {{column}}"
+    " AND ai.{accepted} IS NULL AND ai.{replaced} IS NULL AND ai.{expires} > %s)"
+).format(
+    table=_INVITATION.db_table,
+    structure=_INVITATION.get_field("structure").column,
+    accepted=_INVITATION.get_field("accepted_at").column,
+    replaced=_INVITATION.get_field("replaced_at").column,
+    expires=_INVITATION.get_field("expires_at").column,
+)
+
+
+def pending_invitations():
+    """Extra: how many of the structure's invitations are still pending (`n_pending`), as
+    `Invitation.objects.pending()` counts them."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    return Extra("n_pending", _PENDING_SQL, "pk", (now,), int)
+
+
+def supported_today_sql(column):
+    """The condition that the user (first `%s`) supports the structure `column` today (then
+    `%s` twice: today), as `FacilitatorSupport.objects.current_for()` says."""
+    return _SUPPORTS_SQL.format(column=column)
 
 
 def visible_structures(user):

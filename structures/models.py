@@ -257,6 +257,7 @@ class InvitationQuerySet(models.QuerySet):
         return self.filter(accepted_at__isnull=True, replaced_at__isnull=True)
 
     def pending(self):
+        """Live and not expired. Its SQL twin: structures.access.pending_invitations."""
         return self.live().filter(expires_at__gt=timezone.now())
 
     def for_token(self, token):

@@ -3,6 +3,7 @@
 StructureFactory(with_manager=True)        a structure with one manager
 RoleFactory(with_missions=3)               a role with 3 missions of 2 tasks each
 UserFactory(password="…")                  a person (fast hasher in test settings)
+InvitationFactory(expired=True)            an invitation (also accepted=True, replaced=True)
 """
 
 import datetime
@@ -12,7 +13,14 @@ from django.utils import timezone
 
 from missions.models import DailyTask, Frequency, Latitude, Mission
 from roles.models import Role, RoleAssignment
-from structures.models import Capacity, FacilitatorSupport, Membership, Structure, User
+from structures.models import (
+    Capacity,
+    FacilitatorSupport,
+    Invitation,
+    Membership,
+    Structure,
+    User,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -79,6 +87,27 @@ class FacilitatorSupportFactory(factory.django.DjangoModelFactory):
                 lambda: timezone.localdate() - datetime.timedelta(days=1)
             ),
         )
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """A pending invitation (the token is not kept: only its hash)."""
+
+    class Meta:
+        model = Invitation
+
+    structure = factory.SubFactory(StructureFactory)
+    email = factory.Sequence(lambda n: f"invited{n}@example.org")
+    capacity = Capacity.PEER_WORKER
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")
+    created_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=2))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=5))
+
+    class Params:
+        expired = factory.Trait(
+            expires_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+        )
+        accepted = factory.Trait(accepted_at=factory.LazyFunction(timezone.now))
+        replaced = factory.Trait(replaced_at=factory.LazyFunction(timezone.now))
 
 
 class RoleFactory(factory.django.DjangoModelFactory):

@@ -13,12 +13,14 @@ from django.utils import timezone
 from missions.access import get_mission_for_user, get_proposal_for_user, get_task_for_user
 from missions.models import DailyTask, Mission, Proposal
 from roles.access import get_role_for_user
+from roles.counters import sheets_total, with_sheets_total
 from roles.models import Role
-from structures.access import get_structure_for_user, visible_structures
-from structures.models import Capacity, FacilitatorSupport, Membership, Structure
+from structures.access import get_structure_for_user, pending_invitations, visible_structures
+from structures.models import Capacity, FacilitatorSupport, Invitation, Membership, Structure
 from tests.factories import (
     DailyTaskFactory,
     FacilitatorSupportFactory,
+    InvitationFactory,
     MembershipFactory,
     ProposalFactory,
     RoleAssignmentFactory,
@@ -199,3 +201,21 @@ def test_an_unknown_or_malformed_role_id_is_not_found(world):
     for role_id in (uuid.uuid4(), "not-a-uuid"):
         with pytest.raises(Http404):
             get_role_for_user(world.manager, role_id)
+
+
+@pytest.mark.parametrize(
+    "states",
+    [(), ("live",), ("live", "expired"), ("accepted", "replaced", "expired"), ("live",) * 3],
+)
+def test_the_structure_page_s_figures_match_the_orm(states, world):
+    """The structure page reads its pending invitations and its sheets' counters with the
+    structure, by fixed fragments: they count like `Invitation.objects.pending()` and
+    `with_sheets_total`."""
+    for state in states:
+        InvitationFactory(structure=world.structure, **({} if state == "live" else {state: True}))
+    structure, _access = get_structure_for_user(
+        world.manager, world.structure.slug, extras=[sheets_total(), pending_invitations()]
+    )
+    orm = with_sheets_total(Structure.objects.filter(pk=world.structure.pk)).get()
+    assert structure.n_pending == Invitation.objects.pending().filter(structure=structure).count()
+    assert structure.sheets_total == orm.sheets_total > 0

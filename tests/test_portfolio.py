@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from facilitation.models import Review
+from facilitation.portfolio import supported_counters, supported_structures
 from missions.models import Proposal
+from roles.counters import with_sheets_total
 from sheets.models import RoleSheetVersion, Signature
 from structures.models import Capacity
 
@@ -421,3 +423,26 @@ def test_the_structure_page_and_the_portfolio_agree_on_a_complete_sheet(client, 
     assert "1 proposal waits for a decision" in page
     portfolio = _page(client, world.facilitator)
     assert "1 warning" in portfolio.split("Le Phare")[1]
+
+
+def test_what_the_portfolio_is_kept_on_matches_the_orm(world):
+    """The portfolio's key is read by one fixed statement: the structures supported today, each
+    with its page counter and its sheets' counters, as the ORM's query says (a support ended,
+    one to come and another facilitator's are left out)."""
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+    for start, end in [(-30, 30), (-30, -1), (1, None), (-5, None), (0, 0)]:
+        FacilitatorSupportFactory(
+            facilitator=world.facilitator,
+            start_date=today + start * day,
+            end_date=None if end is None else today + end * day,
+        )
+    FacilitatorSupportFactory()  # someone else's
+    RoleFactory(structure=world.structure, with_missions=2)
+    orm = list(
+        with_sheets_total(supported_structures(world.facilitator, annotate=False))
+        .order_by("pk")
+        .values_list("pk", "page_counter", "sheets_total")
+    )
+    assert len(orm) == 4  # the world's structure, the one in force, the open one, today's
+    assert supported_counters(world.facilitator) == [(pk, page, int(t)) for pk, page, t in orm]

@@ -1,17 +1,18 @@
 """The home page and the structure page: they show what every floor holds."""
 
-from django.db.models import Count, F, OuterRef, Prefetch, Subquery
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from checkins.models import Cadence
+from checkins.services import cadence_of
 from core.fragments import cached_fragment, fragment_key, render_page
 from facilitation.waiting import waiting_counts
-from roles.counters import with_sheets_total
+from roles.counters import sheets_total
 from roles.models import Role, RoleAssignment
 from sheets.indicators import with_indicators
-from structures.access import get_structure_for_user, visible_structures
-from structures.models import FacilitatorSupport, Invitation, Membership, Structure
+from structures.access import get_structure_for_user, pending_invitations, visible_structures
+from structures.models import FacilitatorSupport, Invitation, Membership
 
 
 def home(request):
@@ -54,20 +55,8 @@ def structure_detail(request, slug):
     write moves (core/counters.py), and the number of invitations still pending, which goes
     down without a write when one expires.
     """
-    pending = (
-        Invitation.objects.pending()
-        .filter(structure=OuterRef("pk"))
-        .order_by()
-        .values("structure")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     structure, access = get_structure_for_user(
-        request.user,
-        slug,
-        with_sheets_total(Structure.objects.all()).annotate(
-            n_pending=Subquery(pending), cadence=F("checkin_cadence__cadence")
-        ),
+        request.user, slug, extras=[sheets_total(), pending_invitations()]
     )
 
     def get_context():
@@ -109,7 +98,7 @@ def structure_detail(request, slug):
             "members": members,
             "facilitators": facilitators,
             "invitations": invitations,
-            "cadence": Cadence(structure.cadence or Cadence.MONTH).label,
+            "cadence": Cadence(cadence_of(structure.pk)).label,
         }
 
     key = fragment_key(
