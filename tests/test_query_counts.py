@@ -20,8 +20,8 @@ def _grow_sheet(role, missions, tasks_per_mission):
 # drifting, work outside the sheet, the trends' figures per period: sheets/panels.py);
 # structure page = structure with access and the counters of what its page shows, and when that
 # changed since the page was last shown: roles with indicators, assignments, members, supports,
-# pending invitations, the check-in cadence; home = visible structures, my roles, and the counts of what waits for
-# the person, of every kind, in one query (facilitation/waiting.py).
+# pending invitations, the check-in cadence; home = visible structures, my roles, and the
+# counts of what waits for the person, of every kind, in one query (facilitation/waiting.py).
 ROLE_SHEET_QUERIES = 5
 ROLE_SHEET_CHANGED_QUERIES = ROLE_SHEET_QUERIES + 9
 STRUCTURE_PAGE_QUERIES = 5
