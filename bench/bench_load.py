@@ -21,6 +21,9 @@ the issue are met. The last line is one JSON object with every figure. Everythin
 
 Environment: BENCH_SECONDS (per page, default 60), BENCH_WORKERS (gunicorn workers, 3),
 BENCH_THREADS (threads per worker, 2), BENCH_LOADGEN (wrk or python; default wrk if found).
+
+About 700 lines: one run from database to report, its steps in order (load generators, pages,
+query counts, server, report), each short.
 """
 
 # ruff: noqa: S603, S607 - fixed commands (wrk, apt-get, gunicorn), no outside input

@@ -7,6 +7,9 @@ password hashing): 300 structures with 150,000 tasks take well under a minute on
 check-ins are the rows `checkins.services.checkin_submit` would write (each answer with its
 mission's planned time and lived experience from the adopted version, `planned`).
 Needs Django set up; `seed(Shape(...))` returns the objects the bench pages look at.
+
+About 500 lines: one model after another in the order their keys need, each short; split, the
+pieces would pass each other every row they build.
 """
 
 import datetime
