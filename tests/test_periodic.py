@@ -157,3 +157,20 @@ def test_the_command_runs_through_the_task_backend(adopted, capsys):
     assert "Enqueued" in capsys.readouterr().out
     call_command("run_periodic", "--now")
     assert "checkin_reminders" in capsys.readouterr().out
+
+
+def test_the_digest_comes_in_the_person_s_language(adopted, run):
+    adopted.manager.language = "en"
+    adopted.manager.save()
+    _prefer(adopted.manager, MailChoice.WEEKLY)
+    proposals.proposal_create(
+        role=adopted.role,
+        by=adopted.peer_worker,
+        kind=Proposal.Kind.REMOVE_MISSION,
+        mission=adopted.missions[0],
+        rationale="Plus d'actualité.",
+    )
+    (digest,) = [m for m in run(D(2026, 12, 2)) if m.to == [adopted.manager.email]]
+    assert digest.subject == "What waits for you on peerwork this week"
+    assert "Proposals waiting for your decision" in digest.body
+    assert "Propositions" not in digest.body
