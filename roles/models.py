@@ -36,8 +36,11 @@ def days_since(moment):
 
 
 def days_text(days):
-    """3 days, 1 day: with the real plural forms of the language (never "day(s)")."""
-    return ngettext("%(days)s day", "%(days)s days", days or 0) % {"days": days or 0}
+    """3 days, 1 day: with the real plural forms of the language (never "day(s)"); less than a
+    day rather than "0 days"."""
+    if not days:
+        return _("less than a day")
+    return ngettext("%(days)s day", "%(days)s days", days) % {"days": days}
 
 
 class Role(models.Model):

@@ -64,7 +64,7 @@ def faults(text):
     found = []
     for line in text.splitlines():
         line = line.strip()
-        if "(s)" in line or re.search(r"\b0[\s\u00a0]minute", line):
+        if "(s)" in line or re.search(r"\b0[\s\u00a0](minute|heure|jour)", line):
             found.append(f"(s): {line[:120]}")
         if MISSING_SPACE.search(line):
             found.append(f"space: {line[:120]}")
@@ -77,6 +77,7 @@ def test_the_checker_sees_what_a_reader_sees():
     assert (
         faults("3 signature(s)")
         and faults("il y a 0\u00a0minute")
+        and faults("validée il y a 0\u00a0jour")
         and faults("Statut: validé")
         and faults("Statut : validé")
     )

@@ -15,6 +15,7 @@ from facilitation.portfolio import supported_counters, supported_structures
 from missions.models import Proposal
 from roles.counters import with_sheets_total
 from sheets.models import RoleSheetVersion, Signature
+from sheets.versions import version_answer, version_request
 from structures.models import Capacity
 
 from .factories import (
@@ -23,6 +24,7 @@ from .factories import (
     MembershipFactory,
     MissionFactory,
     ProposalFactory,
+    ReviewFactory,
     RoleAssignmentFactory,
     RoleFactory,
     StructureFactory,
@@ -207,8 +209,8 @@ def test_signatures_adoption_and_last_review(client, world):
     page = _page(client, world.facilitator)
     assert "version 1, adopted 30 days ago" in page
     assert "1 peer worker has not signed it" in page
-    assert "Last review on" in page
-    assert "0 days ago." in page  # the latest review counts
+    assert "Last review today." in page  # the latest review counts
+    assert "40 days ago" not in page
 
     Signature.objects.create(
         version=world.role.versions.get(),
@@ -385,7 +387,7 @@ def test_the_portfolio_counts_the_recommendations_followed_up(
 ):
     from facilitation.models import RecommendationStatus
 
-    from .factories import RecommendationFactory, ReviewFactory
+    from .factories import RecommendationFactory
 
     review = ReviewFactory(structure=world.structure, author=world.facilitator)
     for index in range(3):
@@ -446,3 +448,16 @@ def test_what_the_portfolio_is_kept_on_matches_the_orm(world):
     )
     assert len(orm) == 4  # the world's structure, the one in force, the open one, today's
     assert supported_counters(world.facilitator) == [(pk, page, int(t)) for pk, page, t in orm]
+
+
+def test_a_sheet_adopted_and_a_review_written_today_say_today(client, world):
+    """Not "0 days ago"."""
+    version = version_request(role=world.role, by=world.manager)
+    version_answer(version=version, by=world.manager, decision="signed")
+    version_answer(version=version, by=world.peer_worker, decision="signed")
+    ReviewFactory(structure=world.structure, author=world.facilitator, reviewed_on=TODAY())
+    client.force_login(world.facilitator)
+    page = html.unescape(client.get(URL).content.decode())
+    assert "version 1, adopted today" in page
+    assert "Last review today." in page
+    assert not re.search(r"\b0 days?\b", page)

@@ -17,6 +17,7 @@ from .factories import (
     DailyTaskFactory,
     MembershipFactory,
     MissionFactory,
+    ProposalFactory,
     RoleFactory,
 )
 
@@ -442,3 +443,11 @@ def test_role_delete_asks_for_confirmation_then_deletes_everything(client, world
     assert client.get(world.role.get_absolute_url()).status_code == 404
     structure_page = client.get(response.url)
     assert not shown(world.role.title, structure_page)
+
+
+def test_a_proposal_made_today_waits_for_less_than_a_day(client, world):
+    ProposalFactory(role=world.role, mission=world.mission)
+    client.force_login(world.manager)
+    page = client.get(world.role.get_absolute_url()).content.decode()
+    assert "1 proposition attend une décision depuis moins d&#x27;un jour." in page
+    assert not re.search(r"\b0[\s\u00a0]jour", page)
