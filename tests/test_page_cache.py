@@ -101,7 +101,7 @@ def test_portfolio_shows_a_change_to_a_sheet_and_a_new_review(world):
     Review.objects.create(structure=world.structure, author=world.facilitator, notes="Bien.")
     page = _page(world.facilitator, url)
     assert "No review yet." not in page
-    assert "Last review on" in page
+    assert "Last review today." in page
 
 
 def test_portfolio_shows_a_structure_whose_support_begins_or_ends(world):
