@@ -1,4 +1,8 @@
-"""Roles (the sheets' heading), their holders, their health warnings and their history."""
+"""Roles (the sheets' heading), their holders, their health warnings and their history.
+
+About 430 lines: a role and what hangs from it alone (holders, warnings, history lines),
+read together, each model short.
+"""
 
 import datetime
 import uuid

@@ -10,6 +10,8 @@
   line break, a 300-character address, an over-long text): never a 500.
 
 The URLs and the builders of their arguments are the permission matrix's (test_permissions.py).
+
+Over 800 lines: one module per feature, and this feature is every URL and form under attack.
 """
 
 import json

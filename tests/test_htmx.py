@@ -3,6 +3,9 @@
 With the header `HX-Request: true` (what htmx sends), each action answers with a partial: the
 form alone, or the updated missions section with the indicators and the messages out of band.
 Without it, the very same URLs keep answering with pages and redirects (JavaScript off).
+
+About 490 lines: one module per feature, a section per kind of in-place edit, then bad input,
+permissions and query counts.
 """
 
 import re

@@ -1,5 +1,9 @@
 """Importing a fiche de poste (.docx, .odt) as a draft role: what went where, a preview the
-manager corrects, nothing saved before they confirm, bad files refused with a clear message."""
+manager corrects, nothing saved before they confirm, bad files refused with a clear message.
+
+Over 600 lines: one module per feature, in sections: test documents, what a browser sends,
+lines to draft, the preview, bad files, round trip and fuzzing.
+"""
 
 import html
 import io

@@ -3,6 +3,8 @@
 
 Standing actors come from the `world` fixture (a CAARUD with one role, its manager, the peer
 worker holding the role, a peer worker who does not, the supporting facilitator, outsiders).
+
+About 410 lines: one module per feature, a section per point above, plus the admin site.
 """
 
 import pytest

@@ -1,5 +1,9 @@
 """The facilitator's portfolio: the structures a person supports today, with the indicators of
-their role sheets, sorted and filtered; and the home page leading there."""
+their role sheets, sorted and filtered; and the home page leading there.
+
+About 460 lines: one module per feature, in sections: who sees what, indicators, sort and
+filter, query count, the home page, recommendations followed up.
+"""
 
 import datetime
 import html

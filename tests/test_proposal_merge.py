@@ -5,6 +5,9 @@ A field the proposal and a later edit both changed: the accept page shows the th
 nothing is applied until the manager confirms a result, which the history then shows with who
 decided. A field changed on one side only merges without asking. The accept form carries the
 revisions it showed: if the target moved since, HTTP 409 and the three texts again.
+
+About 470 lines: one module per feature, in sections: the word diff, a field both sides changed,
+one side only, what the manager saw, the proposal page, queries.
 """
 
 import re

@@ -4,6 +4,9 @@ Standing actors come from the `world` fixture: the manager, the peer worker assi
 role, a peer worker of the structure who does not hold it, the supporting facilitator, and
 outsiders. E-mails are sent once the transaction commits, hence
 `django_capture_on_commit_callbacks(execute=True)` around the requests that send them.
+
+Over 800 lines: one module per feature, the whole journey of a proposal: the flow, conflicts,
+form errors, each kind applied, discussion, who may do what, queries, a race.
 """
 
 import os

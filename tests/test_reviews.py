@@ -4,6 +4,8 @@ Standing actors come from the `world` fixture: the manager, the peer worker assi
 a peer worker of the structure who does not hold it, the supporting facilitator, a facilitator
 whose support ended, and outsiders. E-mails are sent once the transaction commits, hence
 `django_capture_on_commit_callbacks(execute=True)` around the requests that send them.
+
+Over 500 lines: one module per feature, reviews then recommendations.
 """
 
 import datetime

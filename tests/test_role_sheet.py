@@ -1,5 +1,8 @@
 """The role sheet: creating and editing a role, what the sheet shows, its health indicators,
-who holds the role, and deleting it."""
+who holds the role, and deleting it.
+
+About 450 lines: one module per feature, a section per point above, plus bad input.
+"""
 
 import re
 

@@ -4,6 +4,8 @@ links and the security log.
 The test settings are the production settings (DEBUG off) with a fast hasher, so what is
 checked here on responses is what a production server sends; what only applies with a real
 production environment (HTTPS redirect, env variables) is read in a subprocess.
+
+Over 600 lines: one module per feature, one section per point above.
 """
 
 import json

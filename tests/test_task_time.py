@@ -1,5 +1,8 @@
 """Time as people count it: how often a task comes back, how long it takes each time, the time a
-week it amounts to, and the total against the role's contracted hours."""
+week it amounts to, and the total against the role's contracted hours.
+
+About 430 lines: one module per feature, in sections: counting, the sheet, the form, old data.
+"""
 
 import pytest
 from django.db import connection

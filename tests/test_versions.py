@@ -1,4 +1,8 @@
-"""Co-signed versions of a role sheet: asking for signatures, answering, adoption, comparison."""
+"""Co-signed versions of a role sheet: asking for signatures, answering, adoption, comparison.
+
+Over 600 lines: one module per feature, the whole journey of a version, a section per step
+(asking, answering, reading, comparing, who reads what, queries).
+"""
 
 import pytest
 from django.conf import settings

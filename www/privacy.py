@@ -4,6 +4,9 @@ Erasing anonymises the account rather than deleting it: role sheets, proposals, 
 comments, signatures and history keep pointing to the (now anonymous) account, so they stay
 readable, with the author shown as "Erased person" in the reader's language
 (`User.get_full_name`).
+
+About 420 lines: the download and the erasure must name every table that holds a person,
+so they stay side by side.
 """
 
 import datetime
