@@ -146,18 +146,9 @@ def _styles(family):
         ),
         "label": style("label", fontName=bold, spaceBefore=1.5 * mm, spaceAfter=0, keepWithNext=1),
         "value": style("value", leftIndent=4 * mm, spaceAfter=0),
-        # A hanging dash, as a list item; its time under it, smaller and grey, as on the page.
-        "task": style("task", leftIndent=6 * mm, firstLineIndent=-3 * mm, spaceAfter=1 * mm),
-        "task_timed": style(
-            "task_timed", leftIndent=6 * mm, firstLineIndent=-3 * mm, spaceAfter=0, keepWithNext=1
-        ),
-        "task_time": style(
-            "task_time",
-            leftIndent=6 * mm,
-            fontSize=9,
-            leading=12,
-            textColor=grey,
-            spaceAfter=1 * mm,
+        # A hanging dash, as a list item, then its time on the same line.
+        "task": style(
+            "task", leftIndent=6 * mm, firstLineIndent=-3 * mm, spaceAfter=1 * mm, allowWidows=0
         ),
         "banner": style("banner", fontName=bold, fontSize=9, textColor=HexColor("#8a1c1c")),
     }
@@ -219,12 +210,13 @@ def _story(printed, s):
         elif block.kind == "mission":
             story.append(_paragraph(block.text, s["h3"]))
         elif block.kind == "task":
-            # Two plain paragraphs rather than one with a smaller, grey run inside: Platypus
-            # lays out a paragraph of one style in half the time (the whole PDF: 300 → 225 ms).
-            style = s["task_timed"] if block.detail else s["task"]
-            story.append(Paragraph(f"– {markup(block.text, style)}", style))
+            # Its time after a dash, in the same paragraph and style: Platypus lays out a
+            # one-style paragraph without line breaks fastest (a grey line under it, kept with
+            # it, cost a quarter more: the 20 x 10 sheet 240 -> 190 ms of CPU). No widow line.
+            text = f"– {markup(block.text, s['task'])}"
             if block.detail:
-                story.append(_paragraph(block.detail, s["task_time"]))
+                text += f" — {markup(block.detail, s['task'])}"
+            story.append(Paragraph(text, s["task"]))
         else:  # "text", "label", "value"
             story.append(_paragraph(block.text, s[{"text": "body"}.get(block.kind, block.kind)]))
     return story

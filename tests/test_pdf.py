@@ -111,7 +111,7 @@ def test_the_pdf_names_a_renamed_signatory(client, world):
 
 def test_a_long_sheet_prints_every_task_over_numbered_pages(client, world):
     """20 missions x 10 tasks: nothing is cut at a page break (a task and its time, printed
-    under it, stay on one page), and each page says its number."""
+    after it, stay on one page), and each page says its number."""
     for index in range(20):
         DailyTaskFactory.create_batch(
             10, mission=MissionFactory(role=world.role, position=10 + index)
@@ -121,7 +121,7 @@ def test_a_long_sheet_prints_every_task_over_numbered_pages(client, world):
     pages = [_flat(page.extract_text()) for page in reader.pages]
     assert len(pages) >= 5
     for task in DailyTask.objects.filter(mission__role=world.role):
-        assert any(f"– {task.action} 1 h par semaine" in page for page in pages), task.action
+        assert any(f"– {task.action} — 1 h par semaine" in page for page in pages), task.action
     footer = f"{world.structure.name} — {world.role.title}"
     for number, page in enumerate(pages, start=1):
         assert footer in page, page[:80]
