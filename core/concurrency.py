@@ -8,6 +8,7 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -144,8 +145,6 @@ class DatabaseTroubleMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.shortcuts import render
-
         if isinstance(exception, TryAgain):
             message = TRY_AGAIN_MESSAGE
         elif isinstance(exception, OperationalError):

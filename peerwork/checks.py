@@ -4,6 +4,7 @@ A missing SECRET_KEY stops the server (wsgi.py) and `check --deploy`, not the co
 no secret (makemigrations, compilemessages): Django itself only refuses an empty key on use.
 """
 
+from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
@@ -11,8 +12,6 @@ NO_KEY_MESSAGE = "Set SECRET_KEY (or DEBUG=true for local development)."
 
 
 def key_is_missing():
-    from django.conf import settings
-
     try:
         settings.SECRET_KEY  # noqa: B018 - Django refuses an empty one on access
     except ImproperlyConfigured:

@@ -1,5 +1,6 @@
 """Start-up checks of what the role sheet's PDF needs from the machine."""
 
+from django.conf import settings
 from django.core import checks
 
 from .pdf import DEJAVU, dejavu_dir
@@ -9,8 +10,6 @@ from .pdf import DEJAVU, dejavu_dir
 def pdf_font_present(app_configs, **kwargs):
     """Without DejaVu Sans the PDF falls back to Bitstream Vera, which has no ł, ş, ğ or ễ:
     some names would print with holes, so say it before anyone downloads a sheet."""
-    from django.conf import settings
-
     if dejavu_dir() is not None:
         return []
     return [
