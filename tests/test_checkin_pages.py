@@ -106,19 +106,24 @@ def test_the_sheet_links_the_check_ins(client, adopted):
     assert reverse("checkins:list", args=[adopted.role.pk]) not in page
 
 
-@pytest.mark.parametrize("periods", [1, 12])
-def test_the_list_query_count_does_not_grow(client, adopted, django_assert_num_queries, periods):
-    today = timezone.localdate()
-    day = today
+def _check_in_over(adopted, periods, answer, extras=()):
+    """The peer worker checks in for each of the last `periods` periods, the same answer for
+    every mission."""
+    day = timezone.localdate()
     for _index in range(periods):
         checkin_submit(
             role=adopted.role,
             by=adopted.peer_worker,
-            answers={m.pk: ("clear", "as_planned", "") for m in adopted.missions},
-            extras=[("Autre chose", 10)],
+            answers={m.pk: answer for m in adopted.missions},
+            extras=list(extras),
             day=day,
         )
         day = period_of(day)[0] - datetime.timedelta(days=1)
+
+
+@pytest.mark.parametrize("periods", [1, 12])
+def test_the_list_query_count_does_not_grow(client, adopted, django_assert_num_queries, periods):
+    _check_in_over(adopted, periods, ("clear", "as_planned", ""), extras=[("Autre chose", 10)])
     client.force_login(adopted.manager)
     url = reverse("checkins:list", args=[adopted.role.pk])
     client.get(url)
@@ -181,15 +186,7 @@ def test_a_check_in_line_proposes_to_remove_one_of_the_mission_s_tasks(client, a
 def test_the_peer_worker_s_list_query_count_does_not_grow(
     client, adopted, django_assert_num_queries, periods
 ):
-    day = timezone.localdate()
-    for _index in range(periods):
-        checkin_submit(
-            role=adopted.role,
-            by=adopted.peer_worker,
-            answers={m.pk: ("hard", "more", "Une note") for m in adopted.missions},
-            day=day,
-        )
-        day = period_of(day)[0] - datetime.timedelta(days=1)
+    _check_in_over(adopted, periods, ("hard", "more", "Une note"))
     client.force_login(adopted.peer_worker)
     url = reverse("checkins:list", args=[adopted.role.pk])
     client.get(url)
