@@ -19,7 +19,7 @@ It measures, it does not gate: exit status 0 whatever the figures; it says which
 the issue are met. The last line is one JSON object with every figure. Everything it starts
 (database, gunicorn, load generator) is stopped on the way out. Run with `make bench`.
 
-Environment: BENCH_SECONDS (per page, default 60), BENCH_WORKERS (gunicorn workers, 3),
+Environment: BENCH_SECONDS (per page, default 60), BENCH_WORKERS (gunicorn workers, 4),
 BENCH_THREADS (threads per worker, 2), BENCH_LOADGEN (wrk or python; default wrk if found).
 
 About 700 lines: one run from database to report, its steps in order (load generators, pages,
@@ -53,7 +53,7 @@ SECONDS = max(1, int(os.environ.get("BENCH_SECONDS", "60")))
 WARMUP_SECONDS = min(3, SECONDS)
 SLICE_SECONDS = min(5, SECONDS)
 CLIENTS = 8
-WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 PDF_RUNS = 7
 
