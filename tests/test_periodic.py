@@ -36,6 +36,18 @@ def _prefer(user, choice):
     MailPreference.objects.update_or_create(user=user, defaults={"choice": choice})
 
 
+def _propose_removal(adopted, index, reason):
+    """The peer worker proposes to remove the sheet's mission `index`: a proposal waiting for
+    the managers' decision."""
+    return proposals.proposal_create(
+        role=adopted.role,
+        by=adopted.peer_worker,
+        kind=Proposal.Kind.REMOVE_MISSION,
+        mission=adopted.missions[index],
+        rationale=reason,
+    )
+
+
 def test_a_new_period_reminds_the_peer_worker_once(adopted, run):
     sent = run(D(2026, 12, 2))
     assert [m.to for m in sent] == [[adopted.peer_worker.email]]
@@ -95,20 +107,8 @@ def test_review_reminders_before_and_on_the_date(adopted, run):
 
 def test_a_weekly_digest_lists_what_waits_once_a_week(adopted, run):
     _prefer(adopted.manager, MailChoice.WEEKLY)
-    first = proposals.proposal_create(
-        role=adopted.role,
-        by=adopted.peer_worker,
-        kind=Proposal.Kind.REMOVE_MISSION,
-        mission=adopted.missions[0],
-        rationale="Plus d'actualité.",
-    )
-    second = proposals.proposal_create(
-        role=adopted.role,
-        by=adopted.peer_worker,
-        kind=Proposal.Kind.REMOVE_MISSION,
-        mission=adopted.missions[1],
-        rationale="Fait par l'équipe.",
-    )
+    first = _propose_removal(adopted, 0, "Plus d'actualité.")
+    second = _propose_removal(adopted, 1, "Fait par l'équipe.")
     Proposal.objects.filter(pk=first.pk).update(
         created_at=timezone.now() - datetime.timedelta(days=3)
     )
@@ -126,13 +126,7 @@ def test_a_weekly_digest_lists_what_waits_once_a_week(adopted, run):
 def test_digest_and_none_mean_no_mail_per_event(adopted, django_capture_on_commit_callbacks):
     _prefer(adopted.manager, MailChoice.WEEKLY)
     with django_capture_on_commit_callbacks(execute=True):
-        proposals.proposal_create(
-            role=adopted.role,
-            by=adopted.peer_worker,
-            kind=Proposal.Kind.REMOVE_MISSION,
-            mission=adopted.missions[0],
-            rationale="Plus d'actualité.",
-        )
+        _propose_removal(adopted, 0, "Plus d'actualité.")
     assert [m for m in mail.outbox if m.to == [adopted.manager.email]] == []
 
 
@@ -163,13 +157,7 @@ def test_the_digest_comes_in_the_person_s_language(adopted, run):
     adopted.manager.language = "en"
     adopted.manager.save()
     _prefer(adopted.manager, MailChoice.WEEKLY)
-    proposals.proposal_create(
-        role=adopted.role,
-        by=adopted.peer_worker,
-        kind=Proposal.Kind.REMOVE_MISSION,
-        mission=adopted.missions[0],
-        rationale="Plus d'actualité.",
-    )
+    _propose_removal(adopted, 0, "Plus d'actualité.")
     (digest,) = [m for m in run(D(2026, 12, 2)) if m.to == [adopted.manager.email]]
     assert digest.subject == "What waits for you on peerwork this week"
     assert "Proposals waiting for your decision" in digest.body
