@@ -5,8 +5,9 @@
    20,000 proposals with their comments, the people, versions, history and reviews; a second
    20 x 10 sheet, adopted, with its peer worker's check-ins of the last 12 months (issue #14).
 2. Counts the queries of each page in-process, for pages with 1x and 10x as much content.
-3. Serves the app with gunicorn on 127.0.0.1 (production settings, DEBUG off, collected static
-   files), with sessions made beforehand (no password login during the load).
+3. Serves the app with gunicorn on 127.0.0.1 (its production settings, peerwork/gunicorn_conf.py,
+   and Django's, DEBUG off, collected static files), with sessions made beforehand (no password
+   login during the load).
 4. Drives each page with 8 concurrent clients for $BENCH_SECONDS (60 by default) after a short
    warm-up, with wrk (installed with apt when run as root and missing) or else a Python load
    generator: throughput, p50/p95/p99 latency, errors (any answer but 200), ratio to the
@@ -504,12 +505,12 @@ def run(cluster, work):
 
     port = free_port()
     log_path = Path(work, "gunicorn.log")
+    # The production settings of gunicorn (peerwork/gunicorn_conf.py), sized by the bench.
     command = [
-        sys.executable, "-m", "gunicorn", "peerwork.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS), "--threads", str(THREADS),
-        "--worker-class", "gthread", "--timeout", "30", "--graceful-timeout", "5",
-        "--log-level", "warning",
+        sys.executable, "-m", "gunicorn", "-c", "python:peerwork.gunicorn_conf",
+        "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "5", "--log-level", "warning",
     ]  # fmt: skip
+    server_env = {**os.environ, "WEB_CONCURRENCY": str(WORKERS), "GUNICORN_THREADS": str(THREADS)}
     wrk = find_wrk()
     script = Path(work, "report.lua")
     script.write_text(WRK_SCRIPT)
@@ -519,7 +520,7 @@ def run(cluster, work):
     with open(log_path, "wb") as log:
         try:
             gunicorn = subprocess.Popen(
-                command, cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT
+                command, cwd=ROOT, env=server_env, stdout=log, stderr=subprocess.STDOUT
             )
             trivial_url, trivial_user = pages[TRIVIAL]
             wait_until_up(port, trivial_url, cookies[trivial_user.pk], gunicorn)
